@@ -1,0 +1,90 @@
+import { IdxFormatError } from './errors.js';
+import { NUM_CLASSES } from './constants.js';
+
+/**
+ * The IDX format (LeCun's MNIST files): two zero bytes, a type code, the number of dimensions,
+ * then one big-endian uint32 per dimension, then the data. MNIST uses type 0x08 (unsigned byte):
+ * 3 dimensions for images (count, rows, cols) and 1 for labels.
+ */
+const UBYTE = 0x08;
+const TYPE_NAMES: Record<number, string> = {
+  0x08: 'unsigned byte', 0x09: 'signed byte', 0x0b: 'short', 0x0c: 'int', 0x0d: 'float', 0x0e: 'double',
+};
+
+export interface IdxImages {
+  count: number;
+  rows: number;
+  cols: number;
+  /** count × rows × cols bytes, row-major. */
+  pixels: Uint8Array;
+}
+
+/** Decodes an uncompressed idx3-ubyte image file. `file` is only used in error messages. */
+export function decodeIdxImages(bytes: Uint8Array, file: string): IdxImages {
+  const { dims, data } = decodeIdx(bytes, file, 3, 'images');
+  const [count, rows, cols] = dims;
+  return { count, rows, cols, pixels: data };
+}
+
+/** Decodes an uncompressed idx1-ubyte label file and checks every label is 0–9. */
+export function decodeIdxLabels(bytes: Uint8Array, file: string): Uint8Array {
+  const { data } = decodeIdx(bytes, file, 1, 'labels');
+  const bad = data.findIndex((label) => label >= NUM_CLASSES);
+  if (bad >= 0) throw new IdxFormatError(file, `label ${data[bad]} at index ${bad} is out of range 0–9`);
+  return data;
+}
+
+export function encodeIdxImages(pixels: Uint8Array, count: number, rows: number, cols: number): Uint8Array {
+  if (pixels.length !== count * rows * cols) {
+    throw new RangeError(`encodeIdxImages: ${pixels.length} bytes is not ${count}×${rows}×${cols}`);
+  }
+  return encodeIdx([count, rows, cols], pixels);
+}
+
+export function encodeIdxLabels(labels: Uint8Array): Uint8Array {
+  return encodeIdx([labels.length], labels);
+}
+
+function encodeIdx(dims: number[], data: Uint8Array): Uint8Array {
+  const headerLength = 4 + 4 * dims.length;
+  const out = new Uint8Array(headerLength + data.length);
+  const view = new DataView(out.buffer);
+  out[2] = UBYTE;
+  out[3] = dims.length;
+  dims.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
+  out.set(data, headerLength);
+  return out;
+}
+
+function decodeIdx(bytes: Uint8Array, file: string, expectedDims: number, what: string) {
+  if (bytes.length < 4) throw new IdxFormatError(file, `truncated: ${bytes.length} bytes, too short for an IDX header`);
+  if (bytes[0] !== 0 || bytes[1] !== 0) {
+    const magic = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join('');
+    throw new IdxFormatError(file, `wrong magic number 0x${magic}: not an IDX file`);
+  }
+  const type = bytes[2];
+  if (type !== UBYTE) {
+    const name = TYPE_NAMES[type] ?? 'unknown';
+    throw new IdxFormatError(file, `wrong type code 0x${type.toString(16).padStart(2, '0')} (${name}), expected 0x08 (unsigned byte)`);
+  }
+  const ndims = bytes[3];
+  if (ndims !== expectedDims) {
+    throw new IdxFormatError(file, `has ${ndims} dimension${ndims === 1 ? '' : 's'}, expected ${expectedDims} for ${what}`);
+  }
+  const headerLength = 4 + 4 * ndims;
+  if (bytes.length < headerLength) {
+    throw new IdxFormatError(file, `truncated: ${bytes.length} bytes, the header alone needs ${headerLength}`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const dims = Array.from({ length: ndims }, (_, i) => view.getUint32(4 + 4 * i, false));
+  const expectedBytes = dims.reduce((a, b) => a * b, 1);
+  const actualBytes = bytes.length - headerLength;
+  if (actualBytes < expectedBytes) {
+    throw new IdxFormatError(file, `truncated: ${dims.join('×')} ${what} need ${expectedBytes} data bytes, found ${actualBytes}`);
+  }
+  if (actualBytes > expectedBytes) {
+    throw new IdxFormatError(file, `${actualBytes - expectedBytes} unexpected bytes after the ${dims.join('×')} ${what}`);
+  }
+  // A plain Uint8Array view, even when given a Node Buffer, so callers see one type.
+  return { dims, data: new Uint8Array(bytes.buffer, bytes.byteOffset + headerLength, expectedBytes) };
+}

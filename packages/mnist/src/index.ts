@@ -1,0 +1,6 @@
+// Browser-safe root of the data layer: no fs, zlib or network here (see ./node for those).
+export * from './constants.js';
+export * from './errors.js';
+export * from './random.js';
+export * from './idx.js';
+export * from './dataset.js';

@@ -1,0 +1,7 @@
+// Node-only part of the data layer: files, gzip, downloads, the artifacts folder, CLI support.
+export * from './atomic-write.js';
+export * from './paths.js';
+export * from './idx-file.js';
+export * from './embedded.js';
+export * from './load-dataset.js';
+export * from './cli-support.js';
