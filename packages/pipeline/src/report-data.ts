@@ -1,0 +1,60 @@
+/** Everything report.html and the terminal summary show, gathered from the pipeline's stages. */
+export interface EpochPoint {
+  epoch: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  testLoss: number;
+  testAccuracy: number;
+  seconds: number;
+  samplesPerSecond: number;
+}
+
+export interface StageTiming {
+  name: string;
+  seconds: number;
+}
+
+export interface MachineInfo {
+  cpu: string;
+  cores: number;
+  memoryGiB: number;
+  platform: string;
+  node: string;
+}
+
+export interface ReportData {
+  generatedAt: string;
+  dataset: { id: string; train: number; test: number };
+  training: {
+    preset: string;
+    backend: string;
+    backendNotes: string[];
+    hyperparameters: Record<string, unknown>;
+    history: EpochPoint[];
+    wallSeconds: number;
+    tfjsAccuracy: number;
+  };
+  parity: {
+    onnxFile: string;
+    onnxBytes: number;
+    nodes: number;
+    parameters: number;
+    maxAbsLogitDiff: number;
+    argmaxAgreement: number;
+    tfjsAccuracy: number;
+    onnxAccuracy: number;
+  };
+  inference: {
+    executionProvider: string;
+    accuracy: number;
+    meanLoss: number;
+    meanEntropyBits: number;
+    confusion: number[][];
+    precision: number[];
+    recall: number[];
+    imagesPerSecond: number;
+    sessionCreateMs: number;
+  };
+  stages: StageTiming[];
+  machine: MachineInfo;
+}

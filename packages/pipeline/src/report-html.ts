@@ -1,0 +1,136 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { ReportData } from './report-data.js';
+
+/** ECharts is inlined so report.html is one self-contained file that opens offline. */
+function echartsSource(): string {
+  const require = createRequire(import.meta.url);
+  return readFileSync(require.resolve('echarts/dist/echarts.min.js'), 'utf8');
+}
+
+/** JSON that is safe inside a <script> element. */
+const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
+
+const escapeHtml = (text: string) =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
+const pct = (x: number, digits = 2) => `${(x * 100).toFixed(digits)}%`;
+
+function table(rows: [string, string][]): string {
+  return `<table class="kv">${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>`;
+}
+
+export function renderReportHtml(data: ReportData): string {
+  const { training: t, parity: p, inference: inf } = data;
+  const hyper = Object.entries(t.hyperparameters).map(([k, v]): [string, string] => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]);
+  const perClass = inf.precision
+    .map((precision, digit) => `<tr><td>${digit}</td><td>${pct(precision, 1)}</td><td>${pct(inf.recall[digit], 1)}</td><td>${inf.confusion[digit].reduce((a, b) => a + b, 0)}</td></tr>`)
+    .join('');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
+<title>mnist-onnx report — ${pct(inf.accuracy)} on ${escapeHtml(data.dataset.id)}</title>
+<style>
+  :root { --bg: #fafafa; --fg: #1d1d1f; --muted: #6e6e73; --card: #fff; --line: #e5e5ea; --accent: #0a84ff; }
+  @media (prefers-color-scheme: dark) { :root { --bg: #111114; --fg: #f2f2f7; --muted: #98989d; --card: #1c1c1f; --line: #2c2c30; } }
+  * { box-sizing: border-box; }
+  body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; background: var(--bg); color: var(--fg); }
+  main { max-width: 1100px; margin: 0 auto; padding: 24px 16px 48px; }
+  h1 { font-size: 24px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 0 0 12px; }
+  .sub { color: var(--muted); margin: 0 0 20px; }
+  .headline { display: grid; grid-template-columns: repeat(auto-fit, minmax(160px, 1fr)); gap: 12px; margin-bottom: 16px; }
+  .stat { background: var(--card); border: 1px solid var(--line); border-radius: 12px; padding: 12px 14px; }
+  .stat b { display: block; font-size: 22px; } .stat span { color: var(--muted); font-size: 13px; }
+  .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 480px), 1fr)); gap: 16px; }
+  section { background: var(--card); border: 1px solid var(--line); border-radius: 12px; padding: 16px; margin-bottom: 16px; }
+  .chart { width: 100%; height: 320px; } .chart.square { height: 420px; }
+  table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
+  th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line); font-size: 14px; }
+  table.kv th { color: var(--muted); font-weight: 500; width: 45%; }
+</style>
+</head>
+<body>
+<main>
+  <h1>mnist-onnx — training and inference report</h1>
+  <p class="sub">${escapeHtml(data.generatedAt)} · dataset <b>${escapeHtml(data.dataset.id)}</b> (${data.dataset.train} train / ${data.dataset.test} test) · preset <b>${escapeHtml(t.preset)}</b></p>
+  <div class="headline">
+    <div class="stat"><b>${pct(p.tfjsAccuracy)}</b><span>test accuracy, tfjs (${escapeHtml(t.backend)})</span></div>
+    <div class="stat"><b>${pct(p.onnxAccuracy)}</b><span>test accuracy, ONNX Runtime (${escapeHtml(inf.executionProvider)})</span></div>
+    <div class="stat"><b>${p.maxAbsLogitDiff.toExponential(1)}</b><span>max |Δlogit| tfjs vs ONNX</span></div>
+    <div class="stat"><b>${Math.round(inf.imagesPerSecond).toLocaleString('en-US')}</b><span>images/s in onnxruntime-node</span></div>
+  </div>
+  <div class="grid">
+    <section><h2>Loss per epoch</h2><div id="loss" class="chart" role="img" aria-label="training and test loss per epoch"></div></section>
+    <section><h2>Accuracy per epoch</h2><div id="accuracy" class="chart" role="img" aria-label="training and test accuracy per epoch"></div></section>
+  </div>
+  <div class="grid">
+    <section><h2>Confusion matrix (test set, ONNX Runtime)</h2><div id="confusion" class="chart square" role="img" aria-label="confusion matrix heat map"></div></section>
+    <section><h2>Per-class precision and recall</h2><div id="perclass" class="chart" role="img" aria-label="precision and recall per digit"></div>
+      <table><tr><th>digit</th><th>precision</th><th>recall</th><th>samples</th></tr>${perClass}</table></section>
+  </div>
+  <div class="grid">
+    <section><h2>Parity: tfjs → ONNX</h2>${table([
+      ['ONNX file', p.onnxFile], ['size', `${(p.onnxBytes / 1024).toFixed(1)} KiB`], ['nodes', String(p.nodes)],
+      ['parameters', p.parameters.toLocaleString('en-US')], ['max |Δlogit|', p.maxAbsLogitDiff.toExponential(2)],
+      ['argmax agreement', pct(p.argmaxAgreement)], ['accuracy tfjs', pct(p.tfjsAccuracy)], ['accuracy ONNX Runtime', pct(p.onnxAccuracy)],
+      ['mean loss (ONNX Runtime)', inf.meanLoss.toFixed(4)], ['mean prediction entropy', `${inf.meanEntropyBits.toFixed(3)} bits`],
+      ['session creation', `${inf.sessionCreateMs.toFixed(1)} ms`],
+    ])}</section>
+    <section><h2>Hyperparameters</h2>${table([['backend', t.backend], ...hyper, ['training wall time', `${t.wallSeconds.toFixed(1)} s`]])}
+      ${t.backendNotes.length ? `<p class="sub">${t.backendNotes.map(escapeHtml).join('<br>')}</p>` : ''}</section>
+  </div>
+  <div class="grid">
+    <section><h2>Stages</h2>${table(data.stages.map((s): [string, string] => [s.name, `${s.seconds.toFixed(2)} s`]))}</section>
+    <section><h2>Machine</h2>${table([['CPU', data.machine.cpu], ['cores', String(data.machine.cores)], ['memory', `${data.machine.memoryGiB} GiB`], ['platform', data.machine.platform], ['Node.js', data.machine.node]])}</section>
+  </div>
+</main>
+<script>${echartsSource()}</script>
+<script>
+const data = ${scriptJson(data)};
+const dark = matchMedia('(prefers-color-scheme: dark)').matches;
+const theme = dark ? 'dark' : undefined;
+const epochs = data.training.history.map((h) => h.epoch);
+const base = { backgroundColor: 'transparent', animation: false, tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 56, right: 20, top: 36, bottom: 40 } };
+const line = (name, values) => ({ name, type: 'line', data: values, symbolSize: 6, smooth: false });
+function chart(id, option) {
+  const c = echarts.init(document.getElementById(id), theme, { renderer: 'svg' });
+  c.setOption({ ...base, ...option });
+  addEventListener('resize', () => c.resize());
+  return c;
+}
+chart('loss', {
+  xAxis: { type: 'category', name: 'epoch', nameLocation: 'middle', nameGap: 26, data: epochs },
+  yAxis: { type: 'value', name: 'cross-entropy', scale: true },
+  series: [line('train loss', data.training.history.map((h) => h.trainLoss)), line('test loss', data.training.history.map((h) => h.testLoss))],
+});
+chart('accuracy', {
+  xAxis: { type: 'category', name: 'epoch', nameLocation: 'middle', nameGap: 26, data: epochs },
+  yAxis: { type: 'value', name: 'accuracy %', scale: true, axisLabel: { formatter: (v) => v.toFixed(1) } },
+  series: [line('train accuracy', data.training.history.map((h) => +(h.trainAccuracy * 100).toFixed(2))), line('test accuracy', data.training.history.map((h) => +(h.testAccuracy * 100).toFixed(2)))],
+});
+const cells = [];
+let maxOff = 1;
+data.inference.confusion.forEach((row, t) => row.forEach((n, p) => { cells.push([p, t, n]); if (p !== t) maxOff = Math.max(maxOff, n); }));
+const digits = ['0','1','2','3','4','5','6','7','8','9'];
+chart('confusion', {
+  tooltip: { formatter: (p) => 'true ' + p.value[1] + ', predicted ' + p.value[0] + ': ' + p.value[2] },
+  grid: { left: 56, right: 20, top: 20, bottom: 90 },
+  xAxis: { type: 'category', data: digits, name: 'predicted', nameLocation: 'middle', nameGap: 26, splitArea: { show: true } },
+  yAxis: { type: 'category', data: digits, name: 'true', nameLocation: 'middle', nameGap: 30, inverse: true, splitArea: { show: true } },
+  visualMap: { min: 0, max: maxOff, calculable: false, orient: 'horizontal', left: 'center', bottom: 0, text: ['errors ≥ ' + maxOff, '0'], inRange: { color: dark ? ['#1c1c1f', '#ff9f0a', '#ff453a'] : ['#ffffff', '#ffcc80', '#e53935'] } },
+  series: [{ type: 'heatmap', data: cells.map(([p, t, n]) => ({ value: [p, t, n], itemStyle: p === t ? { color: dark ? '#0a84ff' : '#90caf9' } : undefined })), label: { show: true, fontSize: 11 } }],
+});
+chart('perclass', {
+  xAxis: { type: 'category', data: digits, name: 'digit', nameLocation: 'middle', nameGap: 26 },
+  yAxis: { type: 'value', min: (v) => Math.max(0, Math.floor(v.min * 100 - 2) / 100), max: 1, axisLabel: { formatter: (v) => (v * 100).toFixed(0) + '%' } },
+  series: [{ name: 'precision', type: 'bar', data: data.inference.precision }, { name: 'recall', type: 'bar', data: data.inference.recall }],
+});
+document.body.dataset.chartsReady = 'true';
+</script>
+</body>
+</html>
+`;
+}
