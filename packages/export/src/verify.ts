@@ -1,0 +1,102 @@
+import { InferenceSession, Tensor, env } from 'onnxruntime-node';
+import { INPUT_NAME } from './build-onnx.js';
+import { VerificationError } from './errors.js';
+
+/** Runs ONNX bytes in onnxruntime-node on the CPU EP; returns the named outputs, flat. */
+export async function runOnnx(bytes: Uint8Array, inputs: Float32Array, count: number, features: number, outputNames: string[]): Promise<Record<string, Float32Array>> {
+  const session = await InferenceSession.create(bytes, { executionProviders: ['cpu'] });
+  try {
+    const feeds = { [INPUT_NAME]: new Tensor('float32', inputs, [count, features]) };
+    const results = await session.run(feeds, outputNames);
+    return Object.fromEntries(outputNames.map((name) => [name, results[name].data as Float32Array]));
+  } finally {
+    await session.release();
+  }
+}
+
+export const onnxruntimeVersion = (): string => env.versions.node ?? env.versions.common;
+
+/** How closely two [count, classes] score matrices agree. */
+export interface Comparison {
+  samples: number;
+  maxAbsDiff: number;
+  /** Where the largest |Δ| is: test sample index and class. */
+  worst: { sample: number; class: number; reference: number; candidate: number };
+  /** Samples whose argmax is the same in both. */
+  agreement: number;
+  /** Up to 10 samples whose argmax differs. */
+  disagreements: number[];
+}
+
+export function argmaxRows(values: Float32Array, classes: number): Uint8Array {
+  const count = values.length / classes;
+  const out = new Uint8Array(count);
+  for (let r = 0; r < count; r++) {
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (values[r * classes + c] > values[r * classes + best]) best = c;
+    out[r] = best;
+  }
+  return out;
+}
+
+export function compareScores(reference: Float32Array, candidate: Float32Array, classes: number): Comparison {
+  if (reference.length !== candidate.length) throw new RangeError(`score matrices differ in size: ${reference.length} vs ${candidate.length}`);
+  let maxAbsDiff = -1;
+  let worstIndex = 0;
+  for (let i = 0; i < reference.length; i++) {
+    // NaN never compares greater, so a NaN output is made the worst on purpose.
+    const diff = Math.abs(reference[i] - candidate[i]);
+    const d = Number.isNaN(diff) ? Number.POSITIVE_INFINITY : diff;
+    if (d > maxAbsDiff) {
+      maxAbsDiff = d;
+      worstIndex = i;
+    }
+  }
+  const a = argmaxRows(reference, classes);
+  const b = argmaxRows(candidate, classes);
+  const disagreements: number[] = [];
+  let agreement = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i]) agreement++;
+    else if (disagreements.length < 10) disagreements.push(i);
+  }
+  return {
+    samples: a.length,
+    maxAbsDiff,
+    worst: { sample: Math.floor(worstIndex / classes), class: worstIndex % classes, reference: reference[worstIndex], candidate: candidate[worstIndex] },
+    agreement,
+    disagreements,
+  };
+}
+
+export function accuracyOf(predictions: Uint8Array, labels: Uint8Array): { correct: number; accuracy: number } {
+  let correct = 0;
+  for (let i = 0; i < labels.length; i++) if (predictions[i] === labels[i]) correct++;
+  return { correct, accuracy: labels.length ? correct / labels.length : 0 };
+}
+
+export interface Tolerance {
+  /** Largest allowed |Δ| between corresponding scores. */
+  maxAbsDiff: number;
+  /** Smallest allowed fraction of samples with the same argmax (1 = all). */
+  minAgreement: number;
+}
+
+const percent = (x: number) => `${(100 * x).toFixed(2)}%`;
+
+/**
+ * Throws a VerificationError naming the worst sample, its class and both values when the
+ * ONNX scores drift beyond the tolerance or too many argmaxes differ.
+ */
+export function assertReproduces(comparison: Comparison, tolerance: Tolerance, what: { output: string; outFile: string; source: string; dataset: string }): void {
+  const rate = comparison.agreement / comparison.samples;
+  if (comparison.maxAbsDiff <= tolerance.maxAbsDiff && rate >= tolerance.minAgreement) return;
+  const { worst } = comparison;
+  const disagree = comparison.disagreements.length ? `; argmax differs on test samples ${comparison.disagreements.join(', ')}` : '';
+  throw new VerificationError(
+    `${what.outFile} not written: the ONNX model does not reproduce ${what.source} on the ${what.dataset} test set — ` +
+      `max |Δ${what.output}| ${comparison.maxAbsDiff.toExponential(3)} (limit ${tolerance.maxAbsDiff}) at test sample ${worst.sample}, class ${worst.class} ` +
+      `(tfjs ${worst.reference}, onnxruntime ${worst.candidate}); argmax agreement ${comparison.agreement}/${comparison.samples} ` +
+      `(needs ${percent(tolerance.minAgreement)})${disagree}`,
+  );
+}
