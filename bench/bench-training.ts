@@ -1,0 +1,55 @@
+import { TRAINING_FLOPS_PER_SAMPLE } from './figures.js';
+import type { BenchOptions } from './options.js';
+import { measurePytorchTraining } from './pytorch.js';
+import { recipe } from './recipes.js';
+import type { TrainingComparison } from './report.js';
+import { log, Series, tfjsThreads, threadsLabel, type Pending, type Problems } from './series.js';
+import { formatRate } from './table.js';
+import { measureTfjsTraining } from './tfjs-training.js';
+
+/** Samples per epoch the slow backends (cpu, webgpu on a software adapter) are timed on. */
+export const SLOW_BACKEND_SAMPLES = 1600;
+export const isSlow = (backend: string) => backend === 'cpu' || backend === 'webgpu';
+
+/**
+ * Training samples/s of each tfjs backend and of PyTorch for each recipe, alternating
+ * (tfjs backends, PyTorch, tfjs backends, PyTorch, …) round by round.
+ */
+export async function benchTraining(options: BenchOptions, dataDir: string, problems: Problems): Promise<Pending<TrainingComparison[]>> {
+  const comparisons: Pending<TrainingComparison>[] = [];
+  const unavailable = new Set<string>();
+  for (const name of options.recipes) {
+    const r = recipe(name);
+    const series = new Series();
+    for (let round = 1; round <= options.rounds; round++) {
+      for (const backend of options.backends.filter((b) => !unavailable.has(b))) {
+        const slow = isSlow(backend);
+        try {
+          const m = await measureTfjsTraining({
+            backend,
+            preset: r.preset,
+            overrides: r.overrides,
+            epochs: slow ? 1 : Math.max(1, Math.round(options.seconds)),
+            ...(slow ? { maxBatches: Math.ceil(SLOW_BACKEND_SAMPLES / r.hp.batchSize) } : {}),
+          });
+          series.add(`tfjs ${backend}`, tfjsThreads(backend), m, m.notes);
+          log(`round ${round}/${options.rounds} · ${r.name} · tfjs ${backend}: ${formatRate(m.perSecond)} samples/s (loss ${m.lossLastEpoch.toFixed(3)})`);
+        } catch (error) {
+          unavailable.add(backend);
+          problems.report(`tfjs ${backend} training`, error);
+        }
+      }
+      const m = await measurePytorchTraining(options.python, dataDir, r.hp, options.threads, options.seconds);
+      series.add('PyTorch', options.threads, m, [`test accuracy after the timed epochs: ${(100 * m.testAccuracy).toFixed(1)}%`]);
+      log(`round ${round}/${options.rounds} · ${r.name} · PyTorch (${threadsLabel(options.threads)}): ${formatRate(m.perSecond)} samples/s (loss ${m.lossLastEpoch.toFixed(3)})`);
+    }
+    comparisons.push((floor) => ({
+      recipe: r.name,
+      description: r.description,
+      batchSize: r.hp.batchSize,
+      rows: series.rows(TRAINING_FLOPS_PER_SAMPLE, floor, (t) => series.pytorch(t) ?? series.pytorch(options.threads)),
+    }));
+  }
+  return (floor) => comparisons.map((c) => c(floor));
+}
+
