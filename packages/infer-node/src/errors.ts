@@ -1,0 +1,44 @@
+import { MnistOnnxError } from '@mnist-onnx/mnist';
+
+/** The model file is missing, unreadable, not ONNX, or rejected by ONNX Runtime. */
+export class ModelLoadError extends MnistOnnxError {
+  readonly file: string;
+  constructor(file: string, problem: string, options?: { cause?: unknown }) {
+    super('MODEL_LOAD', `${file}: ${problem}`, options);
+    this.file = file;
+  }
+}
+
+/** The model loads but is not an MNIST classifier we can feed (input/output names, shapes, types). */
+export class ModelSignatureError extends MnistOnnxError {
+  readonly file: string;
+  constructor(file: string, problem: string) {
+    super('MODEL_SIGNATURE', `${file}: ${problem}`);
+    this.file = file;
+  }
+}
+
+/** An execution provider that was asked for by name cannot start. */
+export class ExecutionProviderError extends MnistOnnxError {
+  readonly provider: string;
+  constructor(provider: string, message: string, options?: { cause?: unknown }) {
+    super('EXECUTION_PROVIDER', message, options);
+    this.provider = provider;
+  }
+}
+
+/** An image path that does not exist, holds no images, or cannot be decoded. */
+export class ImageFileError extends MnistOnnxError {
+  readonly file: string;
+  constructor(file: string, problem: string, options?: { cause?: unknown }) {
+    super('IMAGE_FILE', `${file}: ${problem}`, options);
+    this.file = file;
+  }
+}
+
+/** An option out of range (batch size, threads, normalisation…), named as the CLI flag. */
+export class InvalidOptionError extends MnistOnnxError {
+  constructor(message: string) {
+    super('INVALID_OPTION', message);
+  }
+}
