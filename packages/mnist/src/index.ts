@@ -4,3 +4,5 @@ export * from './errors.js';
 export * from './random.js';
 export * from './idx.js';
 export * from './dataset.js';
+export * from './metrics.js';
+export * from './preprocess.js';
