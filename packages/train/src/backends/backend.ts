@@ -1,0 +1,68 @@
+import * as tf from '@tensorflow/tfjs';
+import { BackendUnavailableError } from '../errors.js';
+
+/** Backends in the order `auto` tries them: GPU first, then native CPU, then wasm, then JS. */
+export const BACKEND_NAMES = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
+
+export interface BackendStartOptions {
+  /** True under `--backend auto`: accept only a backend worth running on (no software GPU). */
+  auto: boolean;
+}
+
+export interface StartedBackend {
+  name: BackendName;
+  /** The tfjs backend name now active (`tensorflow` for both tfjs-node flavours). */
+  tfjsName: string;
+  /** Facts worth recording with the run: adapter, SIMD, threads. */
+  notes: string[];
+}
+
+export interface BackendEntry {
+  name: BackendName;
+  /** Lower runs first (onnxruntime-js style). */
+  priority: number;
+  /** What it is, for `--help` and error messages. */
+  description: string;
+  /** Starts the backend and makes it tfjs's current one, or throws BackendUnavailableError. */
+  start(options: BackendStartOptions): Promise<StartedBackend>;
+}
+
+/** The one-line reason a backend cannot run, as printed for skipped backends. */
+export const unavailable = (reason: string, cause?: unknown) => new BackendUnavailableError(reason, { cause });
+
+/**
+ * Imports a package that is deliberately not a dependency (tfjs-node and tfjs-node-gpu
+ * download libtensorflow at install time). A missing package and a package whose native
+ * part is broken are different problems with different fixes, so they get different reasons.
+ */
+export async function importOptional(pkg: string): Promise<unknown> {
+  try {
+    return await import(pkg);
+  } catch (error) {
+    const err = error as NodeJS.ErrnoException;
+    if ((err.code === 'ERR_MODULE_NOT_FOUND' || err.code === 'MODULE_NOT_FOUND') && err.message.includes(pkg)) {
+      throw unavailable(`package ${pkg} not installed`, error);
+    }
+    const first = String(err.message ?? err).split('\n')[0];
+    throw unavailable(`${pkg} is installed but its native binary failed to load (${first})`, error);
+  }
+}
+
+/**
+ * `tf.setBackend` resolves false (it does not throw) when a backend fails to initialise, and
+ * tfjs then quietly keeps running on another one; check both the result and `getBackend()`.
+ */
+export async function activate(tfjsName: string): Promise<void> {
+  let ok: boolean;
+  try {
+    ok = await tf.setBackend(tfjsName);
+  } catch (error) {
+    throw unavailable(`tfjs could not initialise the '${tfjsName}' backend (${(error as Error).message})`, error);
+  }
+  if (!ok) throw unavailable(`tfjs could not initialise the '${tfjsName}' backend`);
+  await tf.ready();
+  if (tf.getBackend() !== tfjsName) {
+    throw unavailable(`tfjs is running on '${tf.getBackend()}' instead of '${tfjsName}'`);
+  }
+}

@@ -1,0 +1,46 @@
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runTrainCli, SWIFTSHADER_ENV, tempDir, useTempArtifacts } from './helpers.js';
+
+// WebGPU in Node on Dawn, with SwiftShader (from Debian's chromium) as the Vulkan driver: a
+// real GPU code path on a machine without a GPU. Run as child processes so that a crash in
+// native code cannot take the test runner down.
+
+let artifacts: string;
+beforeAll(() => {
+  artifacts = useTempArtifacts();
+});
+
+const SHORT_RUN = ['--json', '--epochs', '1', '--max-batches', '2', '--train-limit', '200', '--test-limit', '100', '--log-interval', '1'];
+
+async function epochStats(backend: string) {
+  const run = await runTrainCli([...SHORT_RUN, '--backend', backend, '--out', join(tempDir(), 'tfjs')], {
+    env: { ...SWIFTSHADER_ENV, MNIST_ONNX_ARTIFACTS: artifacts },
+  });
+  expect(run.stderr.split('\n').filter((l) => l.startsWith('error:'))).toEqual([]);
+  expect(run.code).toBe(0);
+  const batchLosses = [...run.stderr.matchAll(/Loss: (\d+\.\d+)/g)].map((m) => Number(m[1]));
+  return { stats: JSON.parse(run.stdout.trim()), stderr: run.stderr, batchLosses };
+}
+
+describe('webgpu backend on SwiftShader', () => {
+  it('trains a few steps with the same losses as the cpu backend (within 1e-4)', async () => {
+    const gpu = await epochStats('webgpu');
+    const cpu = await epochStats('cpu');
+    expect(gpu.stderr).toMatch(/^backend: webgpu \(WebGPU adapter: .*swiftshader.*\(software fallback\)\)$/im);
+    expect(gpu.batchLosses).toHaveLength(2);
+    gpu.batchLosses.forEach((loss, i) => expect(Math.abs(loss - cpu.batchLosses[i])).toBeLessThan(1e-4));
+    expect(Math.abs(gpu.stats.trainLoss - cpu.stats.trainLoss)).toBeLessThan(1e-4);
+    expect(Math.abs(gpu.stats.testLoss - cpu.stats.testLoss)).toBeLessThan(1e-4);
+    expect(gpu.stats.testCorrect).toBe(cpu.stats.testCorrect);
+  }, 180_000);
+
+  it('auto skips a software adapter (slower than wasm) and says so', async () => {
+    const run = await runTrainCli(['--epochs', '1', '--max-batches', '1', '--train-limit', '100', '--test-limit', '100', '--out', join(tempDir(), 'tfjs')], {
+      env: { ...SWIFTSHADER_ENV, MNIST_ONNX_ARTIFACTS: artifacts },
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^skipped backend webgpu: only a software GPU adapter \(.*swiftshader.*\), slower than wasm$/im);
+    expect(run.stdout).toMatch(/^backend: wasm /m);
+  }, 60_000);
+});
