@@ -1,0 +1,166 @@
+import { preprocessDigit, type Dataset } from '@mnist-onnx/mnist';
+import { ASSET_PATHS } from './asset-paths.js';
+import { Drawing } from './draw/drawing.js';
+import { DrawingCanvas } from './draw/drawing-canvas.js';
+import { FrameScheduler } from './draw/frame-scheduler.js';
+import { fetchBytes } from './fetch-bytes.js';
+import { WebClassifier } from './model/web-classifier.js';
+import type { ProviderChoice } from './runtime/create-session.js';
+import { configureOrt } from './runtime/ort.js';
+import { evaluateTestSet } from './test-set/evaluate.js';
+import { loadTestSet } from './test-set/test-set.js';
+import { byId } from './view/dom.js';
+import { PredictionView } from './view/prediction-view.js';
+import { RuntimeView } from './view/runtime-view.js';
+import { TestSetView } from './view/test-set-view.js';
+
+const { threads, reason: threadNote } = configureOrt();
+byId('isolation').textContent = `WebAssembly runs with ${threadNote}.`;
+
+const drawing = new Drawing();
+const pad = new DrawingCanvas(byId<HTMLCanvasElement>('pad'), drawing);
+const prediction = new PredictionView();
+const runtime = new RuntimeView();
+const testView = new TestSetView();
+const undoButton = byId<HTMLButtonElement>('undo');
+const clearButton = byId<HTMLButtonElement>('clear');
+const providerSelect = byId<HTMLSelectElement>('provider');
+const testButton = byId<HTMLButtonElement>('run-test-set');
+
+let classifier: WebClassifier | undefined;
+let testSet: Promise<Dataset> | undefined;
+let testRunning = false;
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** One live prediction of the current drawing; the scheduler runs it at most once a frame. */
+async function predict(): Promise<void> {
+  prediction.countRun();
+  const revision = drawing.revision;
+  const current = classifier;
+  if (drawing.isEmpty || !current) {
+    prediction.showEmpty(revision);
+    return;
+  }
+  const started = performance.now();
+  const digit = preprocessDigit(pad.modelImage());
+  if (!digit) {
+    prediction.showEmpty(revision);
+    return;
+  }
+  try {
+    const probabilities = await current.classify(digit.pixels, 1);
+    prediction.show(probabilities, digit.pixels, revision, performance.now() - started);
+  } catch (error) {
+    runtime.error(`Prediction failed on ${current.info.provider}: ${errorText(error)}`);
+  }
+}
+
+const scheduler = new FrameScheduler(predict);
+
+function updateControls(): void {
+  undoButton.disabled = !drawing.canUndo;
+  clearButton.disabled = drawing.isEmpty;
+  testButton.disabled = !classifier || testRunning;
+}
+
+drawing.onChange(() => {
+  updateControls();
+  scheduler.request();
+});
+
+/**
+ * Swaps in a new classifier only once it has loaded: a file that is not a model, or a
+ * provider that fails, leaves the page predicting with what it had.
+ */
+async function useClassifier(what: string, load: () => Promise<WebClassifier>): Promise<void> {
+  runtime.loading(what);
+  try {
+    const next = await load();
+    const previous = classifier;
+    classifier = next;
+    runtime.clearMessage();
+    runtime.show(next.info);
+    await previous?.dispose();
+    scheduler.request();
+  } catch (error) {
+    runtime.error(errorText(error));
+    if (classifier) runtime.show(classifier.info);
+    else document.documentElement.dataset.ready = 'error';
+  } finally {
+    updateControls();
+  }
+}
+
+const choice = (): ProviderChoice => providerSelect.value as ProviderChoice;
+
+async function openModelFile(file: File): Promise<void> {
+  await useClassifier(`loading ${file.name}…`, async () => WebClassifier.load(new Uint8Array(await file.arrayBuffer()), file.name, choice(), threads));
+}
+
+providerSelect.addEventListener('change', () => {
+  const current = classifier;
+  if (current) void useClassifier('switching…', () => current.reload(choice(), threads));
+});
+
+const fileInput = byId<HTMLInputElement>('model-file');
+fileInput.addEventListener('change', () => {
+  const file = fileInput.files?.[0];
+  fileInput.value = '';
+  if (file) void openModelFile(file);
+});
+
+// Drop a model anywhere on the page.
+const overlay = byId('drop-overlay');
+window.addEventListener('dragover', (e) => {
+  if (!e.dataTransfer?.types.includes('Files')) return;
+  e.preventDefault();
+  overlay.hidden = false;
+});
+window.addEventListener('dragleave', (e) => {
+  if (e.relatedTarget === null) overlay.hidden = true;
+});
+window.addEventListener('drop', (e) => {
+  e.preventDefault();
+  overlay.hidden = true;
+  const file = e.dataTransfer?.files[0];
+  if (file) void openModelFile(file);
+});
+
+undoButton.addEventListener('click', () => drawing.undo());
+clearButton.addEventListener('click', () => drawing.clear());
+document.addEventListener('keydown', (e) => {
+  const target = e.target as HTMLElement | null;
+  if (target && /^(INPUT|SELECT|TEXTAREA)$/.test(target.tagName)) return;
+  if ((e.ctrlKey || e.metaKey) && !e.shiftKey && e.key.toLowerCase() === 'z') {
+    e.preventDefault();
+    drawing.undo();
+  } else if (e.key === 'Escape' || e.key === 'Delete' || (e.key === 'Backspace' && !e.ctrlKey && !e.metaKey)) {
+    e.preventDefault();
+    drawing.clear();
+  }
+});
+
+testButton.addEventListener('click', async () => {
+  const current = classifier;
+  if (!current || testRunning) return;
+  testRunning = true;
+  updateControls();
+  try {
+    testSet ??= loadTestSet();
+    const test = await testSet.catch((error: unknown) => {
+      testSet = undefined;
+      throw error;
+    });
+    testView.running(test.count);
+    const result = await evaluateTestSet(current, test, (done) => testView.progress(done));
+    testView.show(result, current.info.provider);
+  } catch (error) {
+    testView.failed(`Test set failed: ${errorText(error)}`);
+  } finally {
+    testRunning = false;
+    updateControls();
+  }
+});
+
+void useClassifier('loading the model…', async () => WebClassifier.load(await fetchBytes(new URL(ASSET_PATHS.model, document.baseURI).href), ASSET_PATHS.model, choice(), threads));

@@ -1,0 +1,71 @@
+import type { ClassifierInfo } from '../model/web-classifier.js';
+import { byId } from './dom.js';
+
+const PROVIDER_NAMES: Record<string, string> = { webgpu: 'WebGPU', wasm: 'WebAssembly (wasm)' };
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+
+/** Which model runs where, why a provider was skipped, and errors the user should see. */
+export class RuntimeView {
+  readonly #root = document.documentElement;
+  readonly #provider = byId('active-provider');
+  readonly #skipped = byId('skipped-providers');
+  readonly #model = byId('model-info');
+  readonly #message = byId('message');
+
+  loading(what: string): void {
+    this.#root.dataset.busy = 'true';
+    this.#provider.textContent = what;
+  }
+
+  show(info: ClassifierInfo): void {
+    const root = this.#root;
+    root.dataset.ready = 'true';
+    root.dataset.provider = info.provider;
+    delete root.dataset.busy;
+    this.#provider.textContent = `${PROVIDER_NAMES[info.provider]} · ${info.providerDetail} · session ${info.sessionCreateMs.toFixed(0)} ms`;
+    this.#skipped.replaceChildren(
+      ...info.skipped.map((s) => {
+        const li = document.createElement('li');
+        li.dataset.provider = s.provider;
+        li.textContent = `${PROVIDER_NAMES[s.provider]} skipped: ${s.reason}`;
+        return li;
+      }),
+    );
+    this.#skipped.hidden = info.skipped.length === 0;
+    const { signature: sig, model } = info;
+    const rows: [string, string][] = [
+      ['file', `${info.file} (${kb(info.bytes)})`],
+      ['producer', `${model.producer || 'unknown'}${model.opsetVersion ? `, opset ${model.opsetVersion}` : ''}`],
+      ['input', `${sig.inputName} [${sig.inputShape.join(', ')}]`],
+      ['pixels', info.input.source],
+      ['output', `${sig.outputName} [${sig.outputShape.join(', ')}]${sig.outputKind ? `, ${sig.outputKind}` : ''}`],
+    ];
+    if (model.metadata.architecture) rows.splice(2, 0, ['network', model.metadata.architecture]);
+    if (model.metadata.training_test_accuracy) rows.push(['trained to', `${(Number(model.metadata.training_test_accuracy) * 100).toFixed(2)}% test accuracy`]);
+    this.#model.replaceChildren(
+      ...rows.flatMap(([key, value]) => {
+        const dt = document.createElement('dt');
+        dt.textContent = key;
+        const dd = document.createElement('dd');
+        dd.textContent = value;
+        return [dt, dd];
+      }),
+    );
+    this.#model.dataset.file = info.file;
+  }
+
+  /** An error the page survives: shown until the next successful action. */
+  error(message: string): void {
+    delete this.#root.dataset.busy;
+    this.#message.hidden = false;
+    this.#message.textContent = message;
+    this.#message.dataset.kind = 'error';
+  }
+
+  clearMessage(): void {
+    this.#message.hidden = true;
+    this.#message.textContent = '';
+    delete this.#message.dataset.kind;
+  }
+}

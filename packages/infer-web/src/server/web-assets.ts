@@ -1,0 +1,46 @@
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { IDX_FILES } from '@mnist-onnx/mnist';
+import { ASSET_PATHS } from '../app/asset-paths.js';
+
+/**
+ * The onnxruntime-web runtime files `onnxruntime-web/webgpu` loads at run time: the Emscripten
+ * glue (also the script of its pthread workers) and the WebAssembly binary, in the asyncify
+ * build that carries the WebGPU execution provider.
+ */
+export const ORT_RUNTIME_FILES = ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'] as const;
+
+export interface ServedAsset {
+  /** URL path relative to the site's base, e.g. `ort/ort-wasm-simd-threaded.asyncify.wasm`. */
+  url: string;
+  file: string;
+  contentType: string;
+  /** What the user should do when the file is missing. */
+  missingHint: string;
+}
+
+export interface WebAssetsOptions {
+  /** The ONNX model served as `mnist-mlp.onnx`. */
+  modelFile: string;
+  /** Folder holding the embedded test set's IDX files (`t10k-images-idx3-ubyte`, …). */
+  testDataDir: string;
+}
+
+export function ortRuntimeFile(name: string): string {
+  return createRequire(import.meta.url).resolve(`onnxruntime-web/${name}`);
+}
+
+export function servedAssets(options: WebAssetsOptions): ServedAsset[] {
+  const dataHint = 'run pnpm data to materialise the embedded data set';
+  return [
+    { url: ASSET_PATHS.model, file: options.modelFile, contentType: 'application/octet-stream', missingHint: 'run pnpm train && pnpm export, or open an .onnx file on the page' },
+    { url: ASSET_PATHS.testImages, file: join(options.testDataDir, IDX_FILES.testImages), contentType: 'application/octet-stream', missingHint: dataHint },
+    { url: ASSET_PATHS.testLabels, file: join(options.testDataDir, IDX_FILES.testLabels), contentType: 'application/octet-stream', missingHint: dataHint },
+    ...ORT_RUNTIME_FILES.map((name) => ({
+      url: `${ASSET_PATHS.ortDir}${name}`,
+      file: ortRuntimeFile(name),
+      contentType: name.endsWith('.wasm') ? 'application/wasm' : 'text/javascript',
+      missingHint: 'run pnpm install',
+    })),
+  ];
+}
