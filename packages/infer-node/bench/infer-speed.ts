@@ -2,14 +2,14 @@
 // in one run, and the GFLOP/s that implies. Run: pnpm --filter @mnist-onnx/infer-node bench
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { PIXELS } from '@mnist-onnx/mnist';
+import { PIXELS, readClassifierSignature } from '@mnist-onnx/mnist';
 import { artifactPaths, failWithUsageError, loadDataset, runCli } from '@mnist-onnx/mnist/node';
 import onnxProto from 'onnx-proto';
 import { Tensor } from 'onnxruntime-node';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { buildTestModel, randomMlpLayers } from '../test/helpers/onnx-models.js';
-import { createSession, DEVICES, readModelFile, readSignature, resolveInputConvention, type ModelFile } from '../src/index.js';
+import { createSession, DEVICES, readModelFile, resolveInputConvention, type ModelFile } from '../src/index.js';
 
 /** 2 FLOPs (multiply + add) per weight of every Gemm/MatMul: 397,600 for 784-200-200-10. */
 function flopsPerImage(bytes: Uint8Array): number {
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   }
   const { test } = await loadDataset('embedded');
   const choice = await createSession(model, { device: argv.ep, ...(argv.threads ? { threads: argv.threads } : {}) });
-  const signature = readSignature(choice.session, model);
+  const signature = readClassifierSignature(choice.session, model.outputOps, model.path);
   const input = resolveInputConvention(model.metadata);
   const pixels = Float32Array.from(test.images, (v) => (v / 255 - input.mean) / input.std);
   const flops = flopsPerImage(model.bytes);

@@ -4,7 +4,7 @@ import { createSession, type CreateSessionOptions } from './create-session.js';
 import type { ExecutionProviderName, SkippedProvider } from './execution-provider.js';
 import { resolveInputConvention, type InputConvention, type Normalization } from './input-convention.js';
 import { readModelFile, type ModelFile } from './model-file.js';
-import { looksLikeProbabilities, readSignature, type ModelSignature, type OutputKind } from './model-signature.js';
+import { looksLikeProbabilities, readClassifierSignature, type ModelSignature, type OutputKind } from '@mnist-onnx/mnist';
 
 export interface LoadClassifierOptions extends CreateSessionOptions {
   /** Path of the .onnx file. */
@@ -51,7 +51,7 @@ export class MnistClassifier {
     const model: ModelFile = await readModelFile(options.model);
     const choice = await createSession(model, options);
     try {
-      const signature = readSignature(choice.session, model);
+      const signature = readClassifierSignature(choice.session, model.outputOps, model.path);
       return new MnistClassifier(choice.session, {
         modelPath: model.path,
         modelBytes: model.bytes.length,

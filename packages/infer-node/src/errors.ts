@@ -1,22 +1,7 @@
 import { MnistOnnxError } from '@mnist-onnx/mnist';
 
-/** The model file is missing, unreadable, not ONNX, or rejected by ONNX Runtime. */
-export class ModelLoadError extends MnistOnnxError {
-  readonly file: string;
-  constructor(file: string, problem: string, options?: { cause?: unknown }) {
-    super('MODEL_LOAD', `${file}: ${problem}`, options);
-    this.file = file;
-  }
-}
-
-/** The model loads but is not an MNIST classifier we can feed (input/output names, shapes, types). */
-export class ModelSignatureError extends MnistOnnxError {
-  readonly file: string;
-  constructor(file: string, problem: string) {
-    super('MODEL_SIGNATURE', `${file}: ${problem}`);
-    this.file = file;
-  }
-}
+// ModelLoadError and ModelSignatureError are shared with the page: see @mnist-onnx/mnist.
+export { ModelLoadError, ModelSignatureError } from '@mnist-onnx/mnist';
 
 /** An execution provider that was asked for by name cannot start. */
 export class ExecutionProviderError extends MnistOnnxError {

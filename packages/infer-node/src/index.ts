@@ -5,7 +5,6 @@ export * from './execution-providers.js';
 export * from './cuda-detect.js';
 export * from './webgpu-detect.js';
 export * from './model-file.js';
-export * from './model-signature.js';
 export * from './input-convention.js';
 export * from './create-session.js';
 export * from './classifier.js';

@@ -1,5 +1,5 @@
 import type { ExecutionProviderName, SkippedProvider } from './execution-provider.js';
-import type { InputLayout, OutputKind } from './model-signature.js';
+import type { InputLayout, OutputKind } from '@mnist-onnx/mnist';
 
 /** The model, how it was fed and read, and where it ran: shared by both modes. */
 export interface RunContext {

@@ -6,3 +6,4 @@ export * from './idx.js';
 export * from './dataset.js';
 export * from './metrics.js';
 export * from './preprocess.js';
+export * from './classifier-signature.js';

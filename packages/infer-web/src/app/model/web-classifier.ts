@@ -3,7 +3,7 @@ import { createSession, type ProviderChoice, type ProviderName, type SkippedProv
 import { ort } from '../runtime/ort.js';
 import { inputConventionOf, type InputConvention } from './input-convention.js';
 import { ModelLoadError } from './model-errors.js';
-import { looksLikeProbabilities, readSignature, type ModelSignature, type OutputKind } from './model-signature.js';
+import { looksLikeProbabilities, readClassifierSignature, type ModelSignature, type OutputKind } from '@mnist-onnx/mnist';
 import { readOnnxModelInfo, type OnnxModelInfo } from './onnx-model-info.js';
 
 export interface ClassifierInfo {
@@ -49,7 +49,7 @@ export class WebClassifier {
       throw new ModelLoadError(file, (error as Error).message, { cause: error });
     }
     try {
-      const signature = readSignature(created.session, model, file);
+      const signature = readClassifierSignature(created.session, model.outputOps, file);
       return new WebClassifier(created.session, bytes, {
         file,
         bytes: bytes.length,
