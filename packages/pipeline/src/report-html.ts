@@ -60,7 +60,7 @@ export function renderReportHtml(data: ReportData): string {
     <div class="stat"><b>${pct(p.tfjsAccuracy)}</b><span>test accuracy, tfjs (${escapeHtml(t.backend)})</span></div>
     <div class="stat"><b>${pct(p.onnxAccuracy)}</b><span>test accuracy, ONNX Runtime (${escapeHtml(inf.executionProvider)})</span></div>
     <div class="stat"><b>${p.maxAbsLogitDiff.toExponential(1)}</b><span>max |Δlogit| tfjs vs ONNX</span></div>
-    <div class="stat"><b>${Math.round(inf.imagesPerSecond).toLocaleString('en-US')}</b><span>images/s in onnxruntime-node</span></div>
+    <div class="stat"><b>${Math.round(inf.imagesPerSecond).toLocaleString('en-US')}</b><span>images/s in onnxruntime-node (one cold pass)</span></div>
   </div>
   <div class="grid">
     <section><h2>Loss per epoch</h2><div id="loss" class="chart" role="img" aria-label="training and test loss per epoch"></div></section>

@@ -10,7 +10,7 @@ export function formatSummary(data: ReportData): string {
     ['test accuracy, ONNX Runtime', `${pct(p.onnxAccuracy)}  (execution provider ${inf.executionProvider})`],
     ['max |Δlogit| tfjs vs ONNX', `${p.maxAbsLogitDiff.toExponential(2)}  (argmax agreement ${pct(p.argmaxAgreement)})`],
     ['mean loss / entropy', `${inf.meanLoss.toFixed(4)} / ${inf.meanEntropyBits.toFixed(3)} bits`],
-    ['inference speed', `${Math.round(inf.imagesPerSecond).toLocaleString('en-US')} images/s`],
+    ['inference speed', `${Math.round(inf.imagesPerSecond).toLocaleString('en-US')} images/s (one cold pass over the test set; steady state: pnpm bench)`],
     ...data.stages.map((s): [string, string] => [`stage ${s.name}`, `${s.seconds.toFixed(1)} s`]),
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
