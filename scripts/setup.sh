@@ -20,16 +20,20 @@ if [ "$node_major" -lt 20 ]; then
 fi
 
 if [ "$want_test" = 1 ]; then
-  missing=()
-  [ -x /usr/bin/chromium ] || missing+=(chromium)
-  /usr/bin/python3 -c 'import onnx' 2>/dev/null || missing+=(python3-onnx)
-  /usr/bin/python3 -c 'import torch' 2>/dev/null || missing+=(python3-torch libopenblas0-pthread)
-  if [ ${#missing[@]} -gt 0 ]; then
+  browser=()
+  [ -x /usr/bin/chromium ] || browser+=(chromium)
+  python=()
+  /usr/bin/python3 -c 'import onnx' 2>/dev/null || python+=(python3-onnx)
+  /usr/bin/python3 -c 'import torch' 2>/dev/null || python+=(python3-torch libopenblas0-pthread)
+  if [ ${#browser[@]} -gt 0 ] || [ ${#python[@]} -gt 0 ]; then
     sudo=""
-    [ "$(id -u)" = 0 ] || sudo="sudo"
-    say "installing Debian packages: ${missing[*]}"
+    [ "$(id -u)" = 0 ] || sudo="sudo -E"
+    say "installing Debian packages: ${browser[*]} ${python[*]}"
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    export DEBIAN_FRONTEND=noninteractive
+    # Chromium with its recommended fonts; PyTorch without its recommended compiler toolchain.
+    [ ${#browser[@]} -eq 0 ] || $sudo apt-get install -y -qq "${browser[@]}" >/dev/null
+    [ ${#python[@]} -eq 0 ] || $sudo apt-get install -y -qq --no-install-recommends "${python[@]}" >/dev/null
   fi
 fi
 
