@@ -13,9 +13,9 @@ want_test=0
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
-node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
-if [ "$node_major" -lt 20 ]; then
-  echo "[setup] error: Node.js 20 or newer is required (found $(node --version 2>/dev/null || echo none))" >&2
+# Vite 7 needs Node 20.19+ (or 22.12+).
+if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' 2>/dev/null; then
+  echo "[setup] error: Node.js 20.19 or newer is required (found $(node --version 2>/dev/null || echo none))" >&2
   exit 1
 fi
 
@@ -24,7 +24,9 @@ if [ "$want_test" = 1 ]; then
   [ -x /usr/bin/chromium ] || browser+=(chromium)
   python=()
   /usr/bin/python3 -c 'import onnx' 2>/dev/null || python+=(python3-onnx)
-  /usr/bin/python3 -c 'import torch' 2>/dev/null || python+=(python3-torch libopenblas0-pthread)
+  /usr/bin/python3 -c 'import torch' 2>/dev/null || python+=(python3-torch)
+  # OpenBLAS makes PyTorch the fair opponent in pnpm bench (without it Debian's torch uses reference BLAS).
+  dpkg -s libopenblas0-pthread >/dev/null 2>&1 || python+=(libopenblas0-pthread)
   if [ ${#browser[@]} -gt 0 ] || [ ${#python[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" = 0 ] || sudo="sudo -E"

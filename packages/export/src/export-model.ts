@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
-import { NUM_CLASSES, PIXELS } from '@mnist-onnx/mnist';
+import { argmaxRows, NUM_CLASSES, PIXELS } from '@mnist-onnx/mnist';
 import { artifactPaths, loadDataset, writeFileAtomic } from '@mnist-onnx/mnist/node';
 import { INPUT_NAME, IR_VERSION, OPSET_VERSION, type WeightDtype } from './build-onnx.js';
 import { PRODUCER, convertToOnnx } from './convert.js';
 import { readTfjsModel } from './read-tfjs-model.js';
 import { loadTfjsModel, predictTfjs, tfjsVersion, useCpuBackend } from './tfjs-reference.js';
 import { readTrainingSummary } from './training-record.js';
-import { accuracyOf, argmaxRows, assertReproduces, compareScores, onnxruntimeVersion, runOnnx, type Comparison, type Tolerance } from './verify.js';
+import { accuracyOf, assertReproduces, compareScores, onnxruntimeVersion, runOnnx, type Comparison, type Tolerance } from './verify.js';
 
 /**
  * How closely the ONNX file must reproduce tfjs. float32: the same arithmetic up to summation

@@ -1,3 +1,4 @@
+import { accuracy, argmaxRows } from '@mnist-onnx/mnist';
 import { InferenceSession, Tensor, env } from 'onnxruntime-node';
 import { INPUT_NAME } from './build-onnx.js';
 import { VerificationError } from './errors.js';
@@ -26,17 +27,6 @@ export interface Comparison {
   agreement: number;
   /** Up to 10 samples whose argmax differs. */
   disagreements: number[];
-}
-
-export function argmaxRows(values: Float32Array, classes: number): Uint8Array {
-  const count = values.length / classes;
-  const out = new Uint8Array(count);
-  for (let r = 0; r < count; r++) {
-    let best = 0;
-    for (let c = 1; c < classes; c++) if (values[r * classes + c] > values[r * classes + best]) best = c;
-    out[r] = best;
-  }
-  return out;
 }
 
 export function compareScores(reference: Float32Array, candidate: Float32Array, classes: number): Comparison {
@@ -69,10 +59,9 @@ export function compareScores(reference: Float32Array, candidate: Float32Array, 
   };
 }
 
-export function accuracyOf(predictions: Uint8Array, labels: Uint8Array): { correct: number; accuracy: number } {
-  let correct = 0;
-  for (let i = 0; i < labels.length; i++) if (predictions[i] === labels[i]) correct++;
-  return { correct, accuracy: labels.length ? correct / labels.length : 0 };
+export function accuracyOf(predictions: ArrayLike<number>, labels: Uint8Array): { correct: number; accuracy: number } {
+  const rate = labels.length ? accuracy(predictions, labels) : 0;
+  return { correct: Math.round(rate * labels.length), accuracy: rate };
 }
 
 export interface Tolerance {

@@ -1,6 +1,6 @@
 import { detectCuda } from './cuda-detect.js';
 import { ExecutionProviderError } from './errors.js';
-import { DEVICES, type Device, type ExecutionProviderEntry } from './execution-provider.js';
+import { DEVICES, type ExecutionProviderEntry } from './execution-provider.js';
 import { detectWebGpu } from './webgpu-detect.js';
 
 // The registry, in one place: GPU first, as transformers.js orders devices in Node
@@ -28,4 +28,3 @@ export function candidatesFor(device: string): ExecutionProviderEntry[] {
   return [entry];
 }
 
-export const isDevice = (value: string): value is Device => (DEVICES as readonly string[]).includes(value);

@@ -117,3 +117,18 @@ describe('loadDataset on a folder', () => {
     await expect(loadDataset('/no/such/dir')).rejects.toThrow('/no/such/dir: no such data folder');
   });
 });
+
+describe('replaceDirAtomic', () => {
+  it('replaces a folder it wrote, and refuses one it did not', async () => {
+    const { replaceDirAtomic, UnsafeReplaceError } = await import('@mnist-onnx/mnist/node');
+    const dir = await mkdtemp(join(tmpdir(), 'replace-'));
+    const target = join(dir, 'model');
+    await replaceDirAtomic(target, 'model.json', async (temp) => writeFile(join(temp, 'model.json'), 'v1'));
+    await replaceDirAtomic(target, 'model.json', async (temp) => writeFile(join(temp, 'model.json'), 'v2'));
+    expect(await readFile(join(target, 'model.json'), 'utf8')).toBe('v2');
+    await writeFile(join(dir, 'precious.txt'), 'keep me');
+    await expect(replaceDirAtomic(dir, 'model.json', async () => undefined)).rejects.toThrowError(UnsafeReplaceError);
+    await expect(replaceDirAtomic(dir, 'model.json', async () => undefined)).rejects.toThrow(`${dir}: exists and holds other files but no model.json; refusing to replace it`);
+    expect(await readFile(join(dir, 'precious.txt'), 'utf8')).toBe('keep me');
+  });
+});

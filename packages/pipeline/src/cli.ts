@@ -1,7 +1,9 @@
 import { relative } from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { DEVICES } from '@mnist-onnx/infer-node';
 import { failWithUsageError, runCli } from '@mnist-onnx/mnist/node';
+import { BACKEND_CHOICES } from '@mnist-onnx/train';
 import { runPipeline } from './run-pipeline.js';
 import { StageFailedError } from './stage.js';
 import { formatSummary } from './summary-table.js';
@@ -13,8 +15,9 @@ await runCli(async () => {
     .option('preset', { type: 'string', choices: ['default', 'seed'], describe: 'training preset (see pnpm train --help)' })
     .option('epochs', { type: 'number', describe: 'override the preset\'s epoch count' })
     .option('seed', { type: 'number', describe: 'random seed for initialisation and shuffling' })
-    .option('backend', { type: 'string', describe: 'tfjs backend for training (auto picks the fastest that starts)' })
-    .option('ep', { type: 'string', describe: 'ONNX Runtime execution provider for inference (auto, cuda, webgpu, cpu)' })
+    .option('backend', { type: 'string', choices: BACKEND_CHOICES, describe: 'tfjs backend for training (auto picks the fastest that starts)' })
+    .option('ep', { type: 'string', choices: DEVICES, describe: 'ONNX Runtime execution provider for inference (auto, cuda, webgpu, cpu)' })
+    .version(false)
     .strict()
     .fail(failWithUsageError)
     .help()

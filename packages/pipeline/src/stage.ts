@@ -16,7 +16,6 @@ export class StageFailedError extends MnistOnnxError {
 
 /** Package CLIs the pipeline runs, each in its own process as a user would run it. */
 export const STAGE_CLIS = {
-  data: 'packages/mnist/src/cli.ts',
   train: 'packages/train/src/cli.ts',
   export: 'packages/export/src/cli.ts',
   infer: 'packages/infer-node/src/cli.ts',

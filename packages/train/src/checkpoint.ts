@@ -64,7 +64,7 @@ export async function saveCheckpoint(dir: string, checkpoint: Checkpoint): Promi
     optimizer: { name: optimizer.name, step: optimizer.step, slots: Object.keys(optimizer.slots) },
     tensors: tensors.map((t): TensorEntry => ({ name: t.name, length: t.data.length })),
   };
-  await replaceDirAtomic(dir, async (temp) => {
+  await replaceDirAtomic(dir, CHECKPOINT_JSON, async (temp) => {
     await writeFile(join(temp, CHECKPOINT_STATE), new Uint8Array(state.buffer));
     await writeFile(join(temp, CHECKPOINT_JSON), `${JSON.stringify(meta, null, 2)}\n`);
   });

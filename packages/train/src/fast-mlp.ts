@@ -12,7 +12,7 @@ import type { DenseParams, LayerActivation } from './model.js';
  * - Without a gradient tape, `tf.fused.matMul` really fuses bias and activation, and no
  *   gradient is computed for the input images.
  * The activation derivatives are taken from each layer's output, so no pre-activation is kept.
- * test/fast-mlp.test.ts checks losses and gradients against `tf.grad` on the same model.
+ * test/fast-path.test.ts checks losses and gradients against `tf.grad` on the same model.
  */
 export interface FastMlpConfig {
   activations: LayerActivation[];

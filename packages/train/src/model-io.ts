@@ -36,7 +36,7 @@ export async function saveLayersModel(model: tf.LayersModel, dir: string, option
     convertedBy: artifacts.convertedBy ?? null,
     weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs }],
   };
-  await replaceDirAtomic(dir, async (temp) => {
+  await replaceDirAtomic(dir, MODEL_JSON, async (temp) => {
     await writeFile(join(temp, MODEL_JSON), JSON.stringify(modelJson));
     await writeFile(join(temp, WEIGHTS_BIN), weights);
     for (const [name, data] of Object.entries(options.extraFiles ?? {})) await writeFile(join(temp, name), data);

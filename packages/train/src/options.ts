@@ -54,6 +54,9 @@ export function resolveOptions(options: TrainOptions): ResolvedOptions {
   const preset = options.preset ?? 'default';
   const defined = Object.fromEntries(Object.entries(options.overrides ?? {}).filter(([, v]) => v !== undefined));
   const hp: Hyperparameters = { ...presetHyperparameters(preset), ...defined };
+  // `momentum` is also Adam's beta1. When --optimizer switches to one that uses it without
+  // saying --momentum, take that optimizer's usual 0.9 rather than the preset's plain-SGD 0.
+  if (defined.optimizer !== undefined && defined.momentum === undefined && hp.optimizer !== 'sgd' && hp.momentum === 0) hp.momentum = 0.9;
   validateHyperparameters(hp);
   const out = resolve(options.out ?? artifactPaths.tfjsModel());
   return {

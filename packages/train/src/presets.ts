@@ -51,7 +51,7 @@ export type PresetName = keyof typeof PRESETS;
 export const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];
 
 export function presetHyperparameters(name: string): Hyperparameters {
-  if (!(name in PRESETS)) throw new TrainOptionsError(`--preset: unknown preset "${name}". Should be one of: ${PRESET_NAMES.join(', ')}`);
+  if (!Object.hasOwn(PRESETS, name)) throw new TrainOptionsError(`--preset: unknown preset "${name}". Should be one of: ${PRESET_NAMES.join(', ')}`);
   const preset = PRESETS[name as PresetName];
   return { ...preset, hiddenUnits: [...preset.hiddenUnits] };
 }

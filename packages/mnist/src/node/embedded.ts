@@ -40,7 +40,7 @@ export async function prepareEmbedded(dir: string): Promise<{ manifest: Embedded
     counts: { train: split.train.labels.length, test: split.test.labels.length },
     files: Object.fromEntries(Object.entries(contents).map(([name, bytes]) => [name, sha256(bytes)])),
   };
-  await replaceDirAtomic(dir, async (temp) => {
+  await replaceDirAtomic(dir, 'manifest.json', async (temp) => {
     for (const [name, bytes] of Object.entries(contents)) await writeFileAtomic(join(temp, name), bytes);
     await writeFileAtomic(join(temp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   });

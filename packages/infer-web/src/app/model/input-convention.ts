@@ -1,3 +1,4 @@
+import { MNIST_MEAN, MNIST_STD } from '@mnist-onnx/mnist';
 /** What the model expects from a pixel x in [0,1]: (x − mean) / std; mean 0, std 1 is raw. */
 export interface InputConvention {
   mean: number;
@@ -28,8 +29,8 @@ export function inputConventionOf(metadata: Record<string, string>): InputConven
   const folded = metadata.normalization_folded;
   if (folded === 'true') return { ...RAW, source: 'model metadata normalization_folded: raw pixels in [0,1]' };
   if (folded === 'false') {
-    const mean = typeof norm?.mean === 'number' ? norm.mean : 0.1307;
-    const std = typeof norm?.std === 'number' ? norm.std : 0.3081;
+    const mean = typeof norm?.mean === 'number' ? norm.mean : MNIST_MEAN;
+    const std = typeof norm?.std === 'number' ? norm.std : MNIST_STD;
     return { mean, std, normalized: true, source: `model metadata normalization_folded: (x − ${mean}) / ${std}` };
   }
   return { ...RAW, source: 'default: the model has no input convention in its metadata, so raw pixels in [0,1] (our exporter’s convention)' };
