@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildMetadata, buildOnnx, type MlpSpec } from '@mnist-onnx/export';
-import { NUM_CLASSES, PIXELS } from '@mnist-onnx/mnist';
-import { inputConventionOf } from '../src/app/model/input-convention.js';
+import { inputConventionOf, NUM_CLASSES, PIXELS } from '@mnist-onnx/mnist';
 import { ModelLoadError } from '../src/app/model/model-errors.js';
 import { readOnnxModelInfo } from '../src/app/model/onnx-model-info.js';
 

@@ -7,3 +7,4 @@ export * from './dataset.js';
 export * from './metrics.js';
 export * from './preprocess.js';
 export * from './classifier-signature.js';
+export * from './input-convention.js';

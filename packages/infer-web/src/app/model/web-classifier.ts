@@ -1,9 +1,10 @@
-import { NUM_CLASSES, PIXELS, softmax } from '@mnist-onnx/mnist';
 import { createSession, type ProviderChoice, type ProviderName, type SkippedProvider } from '../runtime/create-session.js';
 import { ort } from '../runtime/ort.js';
-import { inputConventionOf, type InputConvention } from './input-convention.js';
 import { ModelLoadError } from './model-errors.js';
-import { looksLikeProbabilities, readClassifierSignature, type ModelSignature, type OutputKind } from '@mnist-onnx/mnist';
+import {
+  inputConventionOf, looksLikeProbabilities, NUM_CLASSES, PIXELS, readClassifierSignature, softmax,
+  type InputConvention, type ModelSignature, type OutputKind,
+} from '@mnist-onnx/mnist';
 import { readOnnxModelInfo, type OnnxModelInfo } from './onnx-model-info.js';
 
 export interface ClassifierInfo {
