@@ -1,17 +1,17 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { createRng, shuffleInPlace, type Dataset } from '@mnist-onnx/mnist';
-import { loadDataset } from '@mnist-onnx/mnist/node';
+import { assertReplaceable, loadDataset } from '@mnist-onnx/mnist/node';
 import { selectBackend, type BackendSelection } from './backends/registry.js';
 import type { BatchSource } from './batch-source.js';
-import { assertSameRun, loadCheckpoint, saveCheckpoint, type Checkpoint, type RunIdentity } from './checkpoint.js';
+import { assertSameRun, CHECKPOINT_JSON, loadCheckpoint, saveCheckpoint, type Checkpoint, type RunIdentity } from './checkpoint.js';
 import { DeviceBatches } from './device-batches.js';
 import { DivergenceError } from './errors.js';
 import { TestSet } from './evaluate.js';
 import { lossAndGradients, type FastMlpConfig } from './fast-mlp.js';
 import { HostBatches } from './host-batches.js';
 import { buildModel, denseParams, flatParams, layerActivations } from './model.js';
-import { saveLayersModel } from './model-io.js';
+import { MODEL_JSON, saveLayersModel } from './model-io.js';
 import { TrainOptimizer } from './optimizers.js';
 import { resolveOptions, type ResolvedOptions, type TrainOptions } from './options.js';
 import { learningRateAt } from './schedule.js';
@@ -56,6 +56,9 @@ export async function train(options: TrainOptions = {}, hooks: TrainHooks = {}):
   const wallStart = performance.now();
   const opts = resolveOptions(options);
   const { hp } = opts;
+  // Refuse a --out or checkpoint folder we would not be allowed to replace before training, not after.
+  await assertReplaceable(opts.out, MODEL_JSON);
+  await assertReplaceable(opts.checkpointDir, CHECKPOINT_JSON);
   const split = await loadDataset(opts.data);
   const trainSet = limit(split.train, opts.trainLimit);
   const testSet = limit(split.test, opts.testLimit);

@@ -53,6 +53,12 @@ describe('pnpm train: bad input → one line on stderr, exit 1, nothing written'
     writeIdxDir(dir, 'train-images-idx3-ubyte');
     return expectCliError(['--data', dir], `${join(dir, 'train-images-idx3-ubyte')}: wrong magic number 0x12340803: not an IDX file`);
   });
+  it('a checkpoint folder that holds files we did not write (refused before training)', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'precious.txt'), 'keep me');
+    return expectCliError(['--checkpoint-dir', dir], `${dir}: exists and holds other files but no checkpoint.json; refusing to replace it (choose a new or empty folder)`)
+      .then(() => expect(readFileSync(join(dir, 'precious.txt'), 'utf8')).toBe('keep me'));
+  });
   it('--resume without a checkpoint', () => expectCliError(['--resume', '--checkpoint-dir', '/nonexistent/ckpt'], '/nonexistent/ckpt/checkpoint.json: no checkpoint to resume from (run without --resume first)'));
   it('a named backend whose package is not installed (tfjs-node-gpu stays optional)', () =>
     expectCliError(['--backend', 'tensorflow-gpu'], '--backend tensorflow-gpu: cannot start: package @tensorflow/tfjs-node-gpu not installed'));

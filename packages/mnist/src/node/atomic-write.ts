@@ -28,6 +28,15 @@ export class UnsafeReplaceError extends MnistOnnxError {
   }
 }
 
+/** Throws UnsafeReplaceError unless `dir` is missing, empty, or holds `marker`: call it before long work. */
+export async function assertReplaceable(dir: string, marker: string): Promise<void> {
+  const existing: string[] = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return error.code === 'ENOTDIR' ? [''] : [];
+    throw error;
+  });
+  if (existing.length > 0 && !existing.includes(marker)) throw new UnsafeReplaceError(dir, marker);
+}
+
 /**
  * Fills a fresh temporary folder with `fill`, then swaps it in for `dir`. The previous
  * folder stays intact until the new one is complete (it is moved aside, then removed). Only a
@@ -35,11 +44,7 @@ export class UnsafeReplaceError extends MnistOnnxError {
  * ever replaced.
  */
 export async function replaceDirAtomic(dir: string, marker: string, fill: (tempDir: string) => Promise<void>): Promise<void> {
-  const existing: string[] = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return [];
-    throw error;
-  });
-  if (existing.length > 0 && !existing.includes(marker)) throw new UnsafeReplaceError(dir, marker);
+  await assertReplaceable(dir, marker);
   await mkdir(dirname(dir), { recursive: true });
   const temp = tempName(dir);
   const old = `${temp}.old`;
