@@ -22,12 +22,11 @@ export const STAGE_CLIS = {
 } as const;
 
 /**
- * Runs one package CLI with the terminal handed over (progress bars stay live) and resolves
- * with its wall time. Separate processes keep each stage's tfjs/onnxruntime state apart, and
- * every stage writes its outputs atomically, so a failure leaves earlier artifacts as they were.
+ * Runs one package CLI with the terminal handed over (progress bars stay live). Separate
+ * processes keep each stage's tfjs/onnxruntime state apart, and every stage writes its outputs
+ * atomically, so a failure leaves earlier artifacts as they were.
  */
-export function runStage(stage: keyof typeof STAGE_CLIS, args: string[]): Promise<number> {
-  const started = performance.now();
+export function runStage(stage: keyof typeof STAGE_CLIS, args: string[]): Promise<void> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot(), STAGE_CLIS[stage]), ...args], {
     cwd: repoRoot(),
     stdio: 'inherit',
@@ -35,7 +34,7 @@ export function runStage(stage: keyof typeof STAGE_CLIS, args: string[]): Promis
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('exit', (code, signal) => {
-      if (code === 0) resolve((performance.now() - started) / 1000);
+      if (code === 0) resolve();
       else reject(new StageFailedError(stage, code ?? (signal ? 128 : 1)));
     });
   });
