@@ -2,20 +2,21 @@ import type { Dataset } from '@mnist-onnx/mnist';
 import { INFERENCE_FLOPS_PER_SAMPLE } from './figures.js';
 import { measureOnnxruntime, onnxModel } from './onnx-inference.js';
 import type { BenchOptions } from './options.js';
-import { measurePytorchInference } from './pytorch.js';
+import type { PeakSamples } from './matmul-peak.js';
+import { measurePytorchInference, type ReferenceRunner } from './pytorch.js';
 import type { BenchResult, InferenceComparison } from './report.js';
 import { log, Series, tfjsThreads, threadsLabel, type Pending, type Problems } from './series.js';
 import { formatRate } from './table.js';
 import { measureTfjsPredict } from './tfjs-inference.js';
 
 /**
- * Inference images/s on the test set of onnxruntime-node, tfjs predict on each backend and
- * PyTorch eval, at each batch size, alternating round by round.
+ * Inference images/s on the test set of onnxruntime-node and PyTorch eval at each thread count
+ * and of tfjs predict on each backend, at each batch size, alternating round by round.
  */
-export async function benchInference(options: BenchOptions, dataDir: string, test: Dataset, problems: Problems): Promise<Pending<NonNullable<BenchResult['inference']>>> {
+export async function benchInference(options: BenchOptions, reference: ReferenceRunner, dataDir: string, test: Dataset, peaks: PeakSamples, problems: Problems): Promise<Pending<NonNullable<BenchResult['inference']>>> {
   const batches = options.inferBatches;
-  const threadCounts = [...new Set([options.threads, 2])].sort((a, b) => a - b);
-  const perBatch = new Map(batches.map((b) => [String(b), new Series()]));
+  const threadCounts = options.threads;
+  const perBatch = new Map(batches.map((b) => [String(b), new Series('PyTorch eval')]));
   const seconds = Math.max(0.5, options.seconds / 2);
   const model = await onnxModel();
   const unavailable = new Set<string>();
@@ -35,16 +36,17 @@ export async function benchInference(options: BenchOptions, dataDir: string, tes
         problems.report(`tfjs ${backend} predict`, error);
       }
     }
-    for (const threads of threadCounts) {
-      const figures = await measurePytorchInference(options.python, dataDir, batches, threads, seconds);
+    for (const { threads, figures, matmulGflops } of await measurePytorchInference(reference, dataDir, batches, threadCounts, seconds)) {
+      peaks.add({ [threads]: matmulGflops });
       for (const [batch, m] of figures) perBatch.get(batch)!.add('PyTorch eval', threads, m, ['torch.inference_mode()']);
       log(`round ${round}/${options.rounds} · PyTorch eval (${threadsLabel(threads)}): ${[...figures].map(([b, m]) => `batch ${b} ${formatRate(m.perSecond)}`).join(', ')} images/s`);
     }
   }
-  return (floor) => {
+  return (peak) => {
     const comparisons: InferenceComparison[] = [...perBatch].map(([batch, series]) => ({
       batch,
-      rows: series.rows(INFERENCE_FLOPS_PER_SAMPLE, floor, (t) => series.pytorch(t)),
+      pytorchBest: series.best() ?? null,
+      rows: series.rows(INFERENCE_FLOPS_PER_SAMPLE, peak),
     }));
     return { model: model.description, images: test.count, comparisons };
   };

@@ -21,7 +21,39 @@ export function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** The fraction of the machine's matmul speed a throughput represents. */
-export function floorFraction(perSecond: number, flopsPerSample: number, gflops: number): number {
+/** The fraction of the machine's matmul peak a throughput represents. */
+export function peakFraction(perSecond: number, flopsPerSample: number, gflops: number): number {
   return (perSecond * flopsPerSample) / (gflops * 1e9);
+}
+
+/** A figure taken at one thread count. */
+export interface AtThreads {
+  threads: number;
+  perSecond: number;
+}
+
+/**
+ * The fastest of a system's figures at several thread counts: the reference "at its best on
+ * this machine". On a tie the fewer threads win (the same speed for less of the machine).
+ * Undefined when there is no figure.
+ */
+export function fastest<T extends AtThreads>(figures: T[]): T | undefined {
+  let best: T | undefined;
+  for (const f of figures) {
+    if (!best || f.perSecond > best.perSecond || (f.perSecond === best.perSecond && f.threads < best.threads)) best = f;
+  }
+  return best;
+}
+
+/**
+ * Thread counts the references are measured at: every count up to the cores on a small
+ * machine; on a large one the powers of two and the core count (each count is a measurement
+ * per comparison and round, so 1..64 would multiply the run time).
+ */
+export function defaultThreadCounts(cores: number): number[] {
+  const n = Math.max(1, Math.floor(cores));
+  if (n <= 4) return Array.from({ length: n }, (_, i) => i + 1);
+  const counts: number[] = [];
+  for (let t = 1; t < n; t *= 2) counts.push(t);
+  return [...counts, n];
 }

@@ -1,7 +1,9 @@
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { artifactsDir, UsageError } from '@mnist-onnx/mnist/node';
 import { PRESET_NAMES } from '@mnist-onnx/train';
+import { defaultThreadCounts } from './figures.js';
 import { DEFAULT_PYTHON } from './python.js';
 import type { InferBatch } from './timing.js';
 
@@ -15,8 +17,11 @@ const DEFAULT_RECIPES = ['reference', 'default'];
 export const HELP = `Usage: pnpm bench [options]
 
 Training and inference speed of the MNIST MLP in tfjs (each backend), onnxruntime-node and
-PyTorch on the CPU, measured alternately (A, B, A, B) in one session, with each system's
-fraction of the machine's fp32 matmul speed. Writes artifacts/bench.json.
+PyTorch on the CPU, measured alternately (A, B, A, B) in one session. Each figure is compared
+with PyTorch at its fastest thread count, on the fastest OpenBLAS kernel that gives the same
+results (OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are removed in the Python child only when that is
+faster), and given as a fraction of the machine's fp32 matmul peak at its own thread count.
+Prints the README's tables in markdown. Writes artifacts/bench.json.
 Needs /usr/bin/python3 with torch (Debian: apt-get install python3-torch libopenblas0-pthread);
 without it the bench is skipped.
 
@@ -27,8 +32,10 @@ Options:
                        and libvulkan1, run with LD_LIBRARY_PATH=/usr/lib/chromium
                        VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json (SwiftShader)
   --recipes LIST       training recipes: ${RECIPES.join(', ')} (default ${DEFAULT_RECIPES.join(',')})
-  --threads N          threads for PyTorch and onnxruntime in the comparison (default 1, what
-                       tfjs wasm gets in Node); inference is also measured at 2
+  --threads LIST       thread counts PyTorch and onnxruntime run at, comma-separated (default
+                       1 to the cores, here ${defaultThreadCounts(availableParallelism()).join(',')}; above 4 cores the powers of two and
+                       the core count). PyTorch's fastest count is the reference of every
+                       ratio; tfjs wasm and cpu have 1 thread in Node
   --seconds S          minimum timed seconds per measurement (default 2)
   --only WHAT          training or inference (default both)
   --spin               keep the busy-waiting thread pools of onnxruntime and PyTorch's OpenMP
@@ -43,7 +50,8 @@ export interface BenchOptions {
   rounds: number;
   backends: string[];
   recipes: string[];
-  threads: number;
+  /** Ascending, without repeats. */
+  threads: number[];
   seconds: number;
   training: boolean;
   inference: boolean;
@@ -71,6 +79,14 @@ function list(name: string, text: string | undefined, fallback: string[], allowe
     throw new UsageError(`--${name}: "${unknown ?? text}" is not one of ${allowed.join(', ')}`);
   }
   return [...new Set(items)];
+}
+
+function threadCounts(text: string | undefined): number[] {
+  if (text === undefined) return defaultThreadCounts(availableParallelism());
+  const items = text.split(',').map((s) => s.trim());
+  const bad = items.find((s) => !/^[1-9][0-9]*$/.test(s));
+  if (bad !== undefined) throw new UsageError(`--threads: "${bad}" is not a positive integer (give thread counts, e.g. 1,2)`);
+  return [...new Set(items.map(Number))].sort((a, b) => a - b);
 }
 
 export function parseBenchArgs(argv: string[]): BenchOptions {
@@ -107,7 +123,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     rounds: positive('rounds', values.rounds, 2, true),
     backends,
     recipes: list('recipes', values.recipes, DEFAULT_RECIPES, RECIPES),
-    threads: positive('threads', values.threads, 1, true),
+    threads: threadCounts(values.threads),
     seconds: positive('seconds', values.seconds, 2, false),
     training: only !== 'inference',
     inference: only !== 'training',

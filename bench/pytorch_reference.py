@@ -6,8 +6,11 @@ size, optimizer and data handling the tfjs run uses, and prints ONE JSON line wi
 throughput. The data are read with struct/numpy and kept as tensors in memory (no
 DataLoader), so the figure is the model's speed, not Python's input pipeline.
 
+With --threads 1,2 one process measures at each thread count in turn (a fresh model and
+optimizer each time), which saves starting Python and torch once per count.
+
     /usr/bin/python3 bench/pytorch_reference.py artifacts/data/embedded --batch-size 200
-    /usr/bin/python3 bench/pytorch_reference.py artifacts/data/embedded --mode infer
+    /usr/bin/python3 bench/pytorch_reference.py artifacts/data/embedded --mode infer --threads 1,2
 """
 
 import argparse
@@ -22,6 +25,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from matmul_peak import gflops, thread_counts
 from torch_env import blas_info, set_threads
 
 MNIST_MEAN = 0.1307
@@ -223,8 +227,9 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("data_dir", help="folder with the four IDX files (e.g. artifacts/data/embedded)")
     parser.add_argument("--mode", choices=["train", "infer"], default="train")
-    parser.add_argument("--threads", type=int, default=1,
-                        help="torch and OpenBLAS threads (tfjs wasm in Node has 1)")
+    parser.add_argument("--threads", default="1",
+                        help="torch and OpenBLAS thread counts, comma-separated, measured in turn "
+                             "(tfjs wasm in Node has 1)")
     parser.add_argument("--batch-size", type=int, default=200)
     parser.add_argument("--optimizer", choices=["sgd", "momentum", "adam", "adamw"], default="adam")
     parser.add_argument("--lr", type=float, default=1e-3)
@@ -244,13 +249,16 @@ def parse_args(argv):
     parser.add_argument("--warmup-passes", type=int, default=3, help="inference: untimed passes first")
     parser.add_argument("--infer-batches", default="200,all",
                         help="inference batch sizes, comma-separated ('all' = the whole test set)")
+    parser.add_argument("--peak-seconds", type=float, default=0.0,
+                        help="afterwards, time 1024² fp32 products this long at --threads (0: not at all)")
     args = parser.parse_args(argv)
     args.infer_batches = [s.strip() for s in args.infer_batches.split(",") if s.strip()]
     for size in args.infer_batches:
         if size != "all" and (not size.isdigit() or int(size) < 1):
             parser.error(f"--infer-batches: '{size}' is not a positive integer or 'all'")
-    if args.threads < 1:
-        parser.error("--threads must be at least 1")
+    args.threads = thread_counts(parser, args.threads)
+    if args.peak_seconds < 0:
+        parser.error("--peak-seconds must be at least 0")
     if args.batch_size < 1:
         parser.error("--batch-size must be at least 1")
     if args.max_shift < 0 or args.max_shift >= SIDE:
@@ -260,16 +268,25 @@ def parse_args(argv):
 
 def main(argv):
     args = parse_args(argv)
-    set_threads(args.threads)
     train_x, train_y = load_split(args.data_dir, "train_images", "train_labels")
     test_x, test_y = load_split(args.data_dir, "test_images", "test_labels")
     if args.mode == "train" and train_x.shape[0] < args.batch_size:
         raise BenchError(f"--batch-size {args.batch_size} is larger than the "
                          f"{train_x.shape[0]} training images")
-    result = train(args, train_x, train_y, test_x, test_y) if args.mode == "train" else infer(args, test_x)
-    result.update({
+    runs = []
+    for threads in args.threads:
+        set_threads(threads)
+        run = train(args, train_x, train_y, test_x, test_y) if args.mode == "train" else infer(args, test_x)
+        run["threads"] = threads
+        if args.peak_seconds > 0:
+            # One more sample of the matmul peak, taken between the other systems' measurements:
+            # on a shared machine the peak measured only at the start and the end can be low.
+            run["matmulGflops"] = gflops(1024, threads, args.peak_seconds / 3, 3)
+        runs.append(run)
+    result = {
+        "mode": args.mode,
+        "runs": runs,
         "system": "pytorch",
-        "threads": args.threads,
         "batchSize": args.batch_size,
         "optimizer": args.optimizer,
         "lr": args.lr,
@@ -280,7 +297,7 @@ def main(argv):
         "trainCount": train_x.shape[0],
         "testCount": test_x.shape[0],
         "env": blas_info(),
-    })
+    }
     print(json.dumps(result))
 
 

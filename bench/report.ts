@@ -1,8 +1,11 @@
-import type { MatmulFloor } from './matmul-floor.js';
+import type { AtThreads } from './figures.js';
+import type { KernelChoice } from './kernel-choice.js';
+import { formatMarkdown, kernelSummary } from './markdown.js';
+import type { SampledPeak } from './matmul-peak.js';
 import type { TorchEnv } from './python.js';
 import { formatPercent, formatRatio, formatTable, formatWithRange } from './table.js';
 
-/** One system's figure in one comparison, with what it is compared against. */
+/** One system's figure at one thread count in one comparison. */
 export interface Row {
   system: string;
   threads: number;
@@ -10,10 +13,12 @@ export interface Row {
   perSecond: number;
   /** Each round's figure, in the order taken. */
   rounds: number[];
-  /** perSecond / PyTorch's perSecond at the same thread count (absent for PyTorch itself). */
-  ratioVsPytorch?: number;
-  /** Fraction of the matmul floor at the same thread count. */
-  floorFraction: number;
+  /** perSecond ÷ PyTorch's median at its fastest thread count in this comparison. */
+  ratioVsPytorchBest?: number;
+  /** On PyTorch's rows: whether this is its fastest thread count (the reference). */
+  isPytorchBest?: boolean;
+  /** Fraction of the matmul peak at this row's thread count. */
+  peakFraction: number;
   notes: string[];
 }
 
@@ -21,12 +26,15 @@ export interface TrainingComparison {
   recipe: string;
   description: string;
   batchSize: number;
+  /** PyTorch's fastest thread count here, the reference of every ratio; null if not measured. */
+  pytorchBest: AtThreads | null;
   rows: Row[];
 }
 
 export interface InferenceComparison {
   /** `200`, or `all` (the whole test set as one batch). */
   batch: string;
+  pytorchBest: AtThreads | null;
   rows: Row[];
 }
 
@@ -36,46 +44,71 @@ export interface BenchResult {
   seconds: number;
   machine: { cpu: string; cores: number; node: string; loadAverageAtStart: number[]; loadAverageAtEnd: number[] };
   versions: Record<string, string>;
+  /** What the chosen kernel's probe reported: library, kernel, thread settings. */
   torchEnv: TorchEnv;
+  /** The OpenBLAS kernel PyTorch and the peak ran on, and how it was chosen. */
+  openblas: KernelChoice;
   autoBackend: { name: string; skipped: { name: string; reason: string }[] } | null;
-  floor: MatmulFloor & { flopsPerSample: { training: number; inference: number } };
+  peak: SampledPeak & { flopsPerSample: { training: number; inference: number } };
   rounds: number;
-  threads: number;
+  /** Thread counts PyTorch and onnxruntime were measured at. */
+  threads: number[];
   dataset: { dir: string; train: number; test: number };
   training: TrainingComparison[];
   inference: { model: string; images: number; comparisons: InferenceComparison[] } | null;
   notes: string[];
 }
 
+export const formatLoad = (load: number[]): string => load.map((l) => l.toFixed(2)).join(' ');
+export const formatGflops = (gflops: Record<string, number>): string =>
+  Object.entries(gflops).map(([t, g]) => `${t} thread${t === '1' ? '' : 's'} ${g.toFixed(0)} GFLOP/s`).join(', ');
+
 function rows(list: Row[]): string[][] {
-  return list.map((r) => [r.system, String(r.threads), formatWithRange(r.perSecond, r.rounds), formatRatio(r.ratioVsPytorch), formatPercent(r.floorFraction)]);
+  return list.map((r) => [
+    r.isPytorchBest ? `${r.system} (fastest)` : r.system,
+    String(r.threads),
+    formatWithRange(r.perSecond, r.rounds),
+    formatRatio(r.ratioVsPytorchBest),
+    formatPercent(r.peakFraction),
+  ]);
 }
 
-/** The terminal summary: the floor, then one table per training recipe and inference batch size. */
+const bestLabel = (best: AtThreads | null) => (best ? `PyTorch is fastest on ${best.threads} thread${best.threads > 1 ? 's' : ''}` : 'PyTorch not measured');
+
+/** The terminal summary: machine, kernel and peak, one table per comparison, the notes, then the README's tables. */
 export function formatResult(result: BenchResult): string {
   const out: string[] = [];
-  const gflops = Object.entries(result.floor.gflops).map(([t, g]) => `${t} thread${t === '1' ? '' : 's'} ${g.toFixed(0)} GFLOP/s`).join(', ');
-  const blas = result.torchEnv.blas === 'OpenBLAS' ? `OpenBLAS (${result.torchEnv.openblasCore}, ${result.torchEnv.openblasConfig})` : result.torchEnv.blas;
-  out.push(`machine: ${result.machine.cpu}, ${result.machine.cores} cores; load average at start ${result.machine.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')}`);
-  out.push(`PyTorch ${result.torchEnv.torch} on ${blas}; OPENBLAS_CORETYPE=${result.torchEnv.openblasCoretypeEnv ?? '(unset)'}, OMP_WAIT_POLICY=${result.torchEnv.ompWaitPolicy ?? '(unset)'}`);
-  out.push(`fp32 matmul floor (${result.floor.size}², torch.mm): ${gflops}`);
-  out.push(`FLOPs per sample: training ${result.floor.flopsPerSample.training.toLocaleString('en-US')}, inference ${result.floor.flopsPerSample.inference.toLocaleString('en-US')}`);
+  const env = result.torchEnv;
+  const blas = env.blas === 'OpenBLAS' ? `OpenBLAS (${env.openblasConfig ?? '?'})` : env.blas;
+  out.push(`machine: ${result.machine.cpu}, ${result.machine.cores} cores; load average ${formatLoad(result.machine.loadAverageAtStart)} at the start, ${formatLoad(result.machine.loadAverageAtEnd)} at the end`);
+  out.push(`PyTorch ${env.torch} on ${blas}; OMP_WAIT_POLICY=${env.ompWaitPolicy ?? '(unset)'} in its process`);
+  out.push(kernelSummary(result.openblas));
+  for (const c of result.openblas.candidates) {
+    out.push(`  ${c.label}: kernel ${c.core ?? '(not OpenBLAS)'}, ${formatGflops(c.gflops)}`);
+  }
+  if (result.openblas.check) {
+    const d = Object.entries(result.openblas.check.differences).map(([k, v]) => `${k} ${v.toExponential(1)}`).join(', ');
+    out.push(`  results compared (max |Δ| ÷ max |value|, tolerance ${result.openblas.check.tolerance}): ${d}`);
+  }
+  out.push(`fp32 matmul peak (${result.peak.size}² torch.mm, ${result.openblas.chosen.core ?? env.blas}): ${formatGflops(result.peak.gflops)}`);
+  out.push(`FLOPs per sample: training ${result.peak.flopsPerSample.training.toLocaleString('en-US')}, inference ${result.peak.flopsPerSample.inference.toLocaleString('en-US')}`);
   if (result.autoBackend) {
     const skipped = result.autoBackend.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
     out.push(`pnpm train --backend auto picks: ${result.autoBackend.name}${skipped ? ` (skipped ${skipped})` : ''}`);
   }
   const spread = result.rounds > 1 ? ` (range over ${result.rounds} rounds)` : '';
-  const headers = (unit: string) => ['system', 'threads', `${unit}${spread}`, '× PyTorch', 'of floor'];
+  const headers = (unit: string) => ['system', 'threads', `${unit}${spread}`, '× PyTorch fastest', 'of peak'];
   for (const t of result.training) {
-    out.push('', `Training, ${t.description} — samples/s`, formatTable(headers('samples/s'), rows(t.rows)));
+    out.push('', `Training, ${t.description} — samples/s; ${bestLabel(t.pytorchBest)}`, formatTable(headers('samples/s'), rows(t.rows)));
   }
   if (result.inference) {
     out.push('', `Inference model for onnxruntime: ${result.inference.model}`);
     for (const c of result.inference.comparisons) {
       const label = c.batch === 'all' ? `all ${result.inference.images} test images in one batch` : `batch ${c.batch}`;
-      out.push('', `Inference, ${label} — images/s`, formatTable(headers('images/s'), rows(c.rows)));
+      out.push('', `Inference, ${label} — images/s; ${bestLabel(c.pytorchBest)}`, formatTable(headers('images/s'), rows(c.rows)));
     }
   }
   out.push('', ...result.notes.map((n) => `note: ${n}`));
+  out.push('', 'README tables (markdown):', '', formatMarkdown(result));
   return out.join('\n');
 }

@@ -1,5 +1,6 @@
 // `pnpm bench`: training and inference speed of the MNIST MLP in tfjs, onnxruntime-node and
-// PyTorch on this machine, taken alternately in one session, with the matmul floor.
+// PyTorch on this machine, taken alternately in one session, against PyTorch at its best
+// (fastest OpenBLAS kernel, fastest thread count) and the machine's fp32 matmul peak.
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import * as tf from '@tensorflow/tfjs';
@@ -10,14 +11,14 @@ import { benchInference } from './bench-inference.js';
 import { benchTraining, isSlow, SLOW_BACKEND_SAMPLES } from './bench-training.js';
 import { BenchError } from './errors.js';
 import { INFERENCE_FLOPS_PER_SAMPLE, TRAINING_FLOPS_PER_SAMPLE } from './figures.js';
-import { measureMatmulFloor, type MatmulFloor } from './matmul-floor.js';
+import { OPENBLAS_VARIABLES } from './kernel-choice.js';
+import { kernelSummary } from './markdown.js';
+import { measureMatmulPeak, PeakSamples } from './matmul-peak.js';
+import { selectOpenblasKernel } from './openblas-kernel.js';
 import { HELP, parseBenchArgs } from './options.js';
-import { torchMissingReason } from './python.js';
-import { formatResult, type BenchResult } from './report.js';
+import { pythonBaseEnv, torchMissingReason } from './python.js';
+import { formatGflops, formatLoad, formatResult, type BenchResult } from './report.js';
 import { log, Problems } from './series.js';
-
-const formatLoad = (load: number[]) => load.map((l) => l.toFixed(2)).join(' ');
-const formatFloor = (floor: MatmulFloor) => Object.entries(floor.gflops).map(([t, g]) => `${t} thread(s) ${g.toFixed(0)} GFLOP/s`).join(', ');
 
 async function autoBackend(): Promise<BenchResult['autoBackend']> {
   try {
@@ -40,20 +41,24 @@ async function main(): Promise<void> {
     console.log(`pnpm bench skipped: PyTorch is not available: ${missing}`);
     return;
   }
-  // PyTorch (libgomp) inherits this; an explicit OMP_WAIT_POLICY from the user wins.
-  if (!options.spin) process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const loadAverageAtStart = loadavg();
   const split = await loadDataset('embedded');
   log(`data: ${split.dir} (${split.train.count} train / ${split.test.count} test)`);
 
-  const threads = [...new Set([1, 2, options.threads])].sort((a, b) => a - b);
-  const floorAtStart = await measureMatmulFloor(options.python, threads);
-  log(`fp32 matmul floor: ${formatFloor(floorAtStart)} (measured again at the end; the larger counts)`);
+  // tfjs wasm and cpu run one thread, so the peak is always measured there too.
+  const peakThreads = [...new Set([1, ...options.threads])].sort((a, b) => a - b);
+  const base = { python: options.python, env: pythonBaseEnv(process.env, options.spin) };
+  const kernel = await selectOpenblasKernel(base, split.dir, peakThreads);
+  log(kernelSummary(kernel.choice));
+  log(`fp32 matmul peak: ${formatGflops(kernel.peak.gflops)} (sampled again in each PyTorch process and at the end; the largest counts)`);
+  const peaks = new PeakSamples();
+  kernel.probeGflops.forEach((g) => peaks.add(g));
   const auto = await autoBackend();
   if (auto) log(`pnpm train --backend auto picks ${auto.name} here`);
 
+  const removed = kernel.choice.chosen.removed;
   const notes = [
     `systems taken alternately (A, B, A, B) in one session; each figure is the median of ${options.rounds} round(s)${options.rounds > 1 ? ', the range in brackets' : ''}`,
     ...(options.training ? [
@@ -62,22 +67,24 @@ async function main(): Promise<void> {
       `PyTorch training: the same MLP, data, batch size, optimizer, schedule and augmentation, tensors in memory (bench/pytorch_reference.py)`,
     ] : []),
     ...(options.inference ? ['inference: onnxruntime-node session.run, tfjs model.predict + data(), PyTorch eval under inference_mode, on prepared test-set tensors'] : []),
-    `PyTorch runs with torch and OpenBLAS both set to the row's thread count; × PyTorch compares with PyTorch at the same thread count`,
+    `PyTorch runs at each of ${options.threads.join(', ')} thread(s), torch and OpenBLAS both set to it; "× PyTorch fastest" divides by PyTorch's median at its fastest thread count in the same table`,
+    removed.length > 0
+      ? `${removed.join(' and ')} removed in the Python children only (the PyTorch reference and the peak); this process and its tfjs and onnxruntime keep the environment as given`
+      : `the Python children run with the environment as given (${OPENBLAS_VARIABLES.join(', ')}: ${OPENBLAS_VARIABLES.map((v) => process.env[v] ?? 'unset').join(', ')})`,
     options.spin
       ? 'thread pools spin while waiting (onnxruntime and OpenMP defaults, --spin)'
-      : `thread pools wait passively: onnxruntime allow_spinning 0, OMP_WAIT_POLICY=${process.env.OMP_WAIT_POLICY ?? ''} for PyTorch (--spin keeps the busy-waiting defaults)`,
-    '"of floor": throughput × FLOPs per sample ÷ the fp32 matmul floor at the same thread count',
+      : `thread pools wait passively: onnxruntime allow_spinning 0, OMP_WAIT_POLICY=${base.env.OMP_WAIT_POLICY ?? ''} for PyTorch (--spin keeps the busy-waiting defaults)`,
   ];
   const problems = new Problems();
-  const training = options.training ? await benchTraining(options, split.dir, problems) : undefined;
-  const inference = options.inference ? await benchInference(options, split.dir, split.test, problems) : undefined;
-  const floorAtEnd = await measureMatmulFloor(options.python, threads);
-  log(`fp32 matmul floor at the end: ${formatFloor(floorAtEnd)}`);
-  // Other processes can only slow a measurement down, so the larger figure is the truer one.
-  const measuredFloor: MatmulFloor = {
-    ...floorAtStart,
-    gflops: Object.fromEntries(Object.entries(floorAtStart.gflops).map(([t, g]) => [t, Math.max(g, floorAtEnd.gflops[t] ?? 0)])),
-  };
+  const training = options.training ? await benchTraining(options, kernel.runner, split.dir, peaks, problems) : undefined;
+  const inference = options.inference ? await benchInference(options, kernel.runner, split.dir, split.test, peaks, problems) : undefined;
+  const peakAtEnd = await measureMatmulPeak(kernel.runner, peakThreads);
+  log(`fp32 matmul peak at the end: ${formatGflops(peakAtEnd.gflops)}`);
+  if (peakAtEnd.env.openblasCore !== kernel.peak.env.openblasCore) {
+    throw new BenchError(`the matmul peak ran on OpenBLAS kernel ${peakAtEnd.env.openblasCore ?? '(none)'}, not on the chosen ${kernel.peak.env.openblasCore ?? '(none)'}`);
+  }
+  peaks.add(peakAtEnd.gflops);
+  const peak = peaks.peak(kernel.peak);
 
   const loadAverageAtEnd = loadavg();
   const result: BenchResult = {
@@ -85,16 +92,20 @@ async function main(): Promise<void> {
     startedAt,
     seconds: (performance.now() - started) / 1000,
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, loadAverageAtStart, loadAverageAtEnd },
-    versions: { tfjs: tf.version.tfjs, onnxruntimeNode: ortEnv.versions.node ?? ortEnv.versions.common, torch: measuredFloor.env.torch },
-    torchEnv: measuredFloor.env,
+    versions: { tfjs: tf.version.tfjs, onnxruntimeNode: ortEnv.versions.node ?? ortEnv.versions.common, torch: peak.env.torch },
+    torchEnv: peak.env,
+    openblas: kernel.choice,
     autoBackend: auto,
-    floor: { ...measuredFloor, flopsPerSample: { training: TRAINING_FLOPS_PER_SAMPLE, inference: INFERENCE_FLOPS_PER_SAMPLE } },
+    peak: { ...peak, flopsPerSample: { training: TRAINING_FLOPS_PER_SAMPLE, inference: INFERENCE_FLOPS_PER_SAMPLE } },
     rounds: options.rounds,
     threads: options.threads,
     dataset: { dir: split.dir, train: split.train.count, test: split.test.count },
-    training: training?.(measuredFloor) ?? [],
-    inference: inference?.(measuredFloor) ?? null,
-    notes: [...notes, `figures from a shared machine are noisy: load average ${formatLoad(loadAverageAtStart)} at the start, ${formatLoad(loadAverageAtEnd)} at the end`, ...problems.notes],
+    training: training?.(peak) ?? [],
+    inference: inference?.(peak) ?? null,
+    notes: [
+      ...notes,
+      `"of peak": throughput × FLOPs per sample ÷ the fp32 matmul peak at the row's thread count, the best timing on the chosen kernel at the start, after each PyTorch measurement and at the end (${Object.entries(peak.samples).map(([t, n]) => `${n} at ${t} thread${t === '1' ? '' : 's'}`).join(', ')})`,
+      `figures from a shared machine are noisy: load average ${formatLoad(loadAverageAtStart)} at the start, ${formatLoad(loadAverageAtEnd)} at the end`, ...problems.notes],
   };
   await writeFileAtomic(options.out, `${JSON.stringify(result, null, 2)}\n`);
   console.log(formatResult(result));

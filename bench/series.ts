@@ -1,8 +1,8 @@
 import { cpus } from 'node:os';
 import { describeError } from '@mnist-onnx/mnist/node';
 import { BackendUnavailableError } from '@mnist-onnx/train';
-import { floorFraction, median, type Measurement } from './figures.js';
-import { floorFor, type MatmulFloor } from './matmul-floor.js';
+import { fastest, median, peakFraction, type AtThreads, type Measurement } from './figures.js';
+import { peakFor, type MatmulPeak } from './matmul-peak.js';
 import type { Row } from './report.js';
 
 export const log = (line: string): void => {
@@ -14,9 +14,15 @@ export const tfjsThreads = (backend: string): number => (backend === 'wasm' || b
 
 export const threadsLabel = (threads: number): string => `${threads} thread${threads > 1 ? 's' : ''}`;
 
-/** Keeps one series of measurements per system, in the order systems were first seen. */
+/**
+ * Keeps one series of measurements per system and thread count, in the order systems were
+ * first seen, and compares each with the reference system at its fastest thread count.
+ */
 export class Series {
   private readonly data = new Map<string, { system: string; threads: number; values: Measurement[]; notes: Set<string> }>();
+
+  /** `reference`: the system name whose fastest thread count every other row is divided by. */
+  constructor(private readonly reference: string) {}
 
   add(system: string, threads: number, m: Measurement, notes: string[] = []): void {
     const key = `${system} × ${threads}`;
@@ -26,26 +32,30 @@ export class Series {
     this.data.set(key, entry);
   }
 
+  /** The reference's fastest thread count and its median there; undefined when it was not measured. */
+  best(): AtThreads | undefined {
+    const figures = [...this.data.values()].filter((e) => e.system === this.reference)
+      .map((e) => ({ threads: e.threads, perSecond: median(e.values.map((v) => v.perSecond)) }));
+    return fastest(figures);
+  }
+
   /** Rows sorted by thread count, then in the order the systems were measured. */
-  rows(flopsPerSample: number, floor: MatmulFloor, reference: (threads: number) => number | undefined): Row[] {
+  rows(flopsPerSample: number, peak: MatmulPeak): Row[] {
+    const best = this.best();
     return [...this.data.values()].sort((a, b) => a.threads - b.threads).map(({ system, ...e }) => {
       const perSecond = median(e.values.map((v) => v.perSecond));
-      const ref = reference(e.threads);
+      const isReference = system === this.reference;
       return {
         system,
         threads: e.threads,
         perSecond,
         rounds: e.values.map((v) => v.perSecond),
-        ...(ref !== undefined && !system.startsWith('PyTorch') ? { ratioVsPytorch: perSecond / ref } : {}),
-        floorFraction: floorFraction(perSecond, flopsPerSample, floorFor(floor, e.threads)),
+        ...(best ? { ratioVsPytorchBest: perSecond / best.perSecond } : {}),
+        ...(isReference ? { isPytorchBest: best?.threads === e.threads } : {}),
+        peakFraction: peakFraction(perSecond, flopsPerSample, peakFor(peak, e.threads)),
         notes: [...e.notes],
       };
     });
-  }
-
-  pytorch(threads: number): number | undefined {
-    const entry = [...this.data.values()].find((e) => e.system.startsWith('PyTorch') && e.threads === threads);
-    return entry ? median(entry.values.map((v) => v.perSecond)) : undefined;
   }
 }
 
@@ -66,6 +76,5 @@ export class Problems {
   }
 }
 
-/** Floor fractions need the final floor (the larger of two measurements), so rows come last. */
-export type Pending<T> = (floor: MatmulFloor) => T;
-
+/** Peak fractions need the final peak (the larger of two measurements), so rows come last. */
+export type Pending<T> = (peak: MatmulPeak) => T;

@@ -1,12 +1,13 @@
 #!/usr/bin/python3
-"""The machine's fp32 matmul speed: the floor every system in `pnpm bench` is compared with.
+"""The machine's fp32 matmul peak: the ceiling every system in `pnpm bench` is compared with.
 
 Times square fp32 products (torch.mm, which calls the loaded BLAS: OpenBLAS here) at each
 thread count and prints ONE JSON line: {"gflops": {"1": ..., "2": ...}, "size": n, "env": ...}.
 A training sample of the MLP costs 879,200 FLOPs and an inference 397,600, so a system's
-fraction of the floor is samples/s × FLOPs per sample / (GFLOP/s × 1e9).
+fraction of the peak is samples/s × FLOPs per sample / (GFLOP/s × 1e9). Which OpenBLAS kernel
+runs depends on the environment (OPENBLAS_CORETYPE); `pnpm bench` chooses it before this runs.
 
-    /usr/bin/python3 bench/matmul_floor.py --threads 1,2
+    /usr/bin/python3 bench/matmul_peak.py --threads 1,2
 """
 
 import argparse
@@ -40,16 +41,25 @@ def gflops(size, threads, min_seconds, repeats):
     return best
 
 
+def thread_counts(parser, text):
+    """`1,2` → [1, 2]; anything else is a usage error naming --threads."""
+    try:
+        counts = [int(t) for t in text.split(",") if t.strip()]
+    except ValueError:
+        counts = []
+    if not counts or min(counts) < 1:
+        parser.error(f"--threads: give positive thread counts, e.g. 1,2 (got '{text}')")
+    return counts
+
+
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--size", type=int, default=1024)
     parser.add_argument("--threads", default="1,2", help="thread counts, comma-separated")
     parser.add_argument("--min-seconds", type=float, default=0.2, help="length of one timing")
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
-    counts = [int(t) for t in args.threads.split(",") if t.strip()]
-    if not counts or min(counts) < 1:
-        parser.error("--threads: give positive thread counts, e.g. 1,2")
+    counts = thread_counts(parser, args.threads)
     result = {str(t): gflops(args.size, t, args.min_seconds, args.repeats) for t in counts}
     print(json.dumps({"gflops": result, "size": args.size, "dtype": "float32", "env": blas_info()}))
 
