@@ -5,26 +5,43 @@ import { DrawingCanvas } from './draw/drawing-canvas.js';
 import { FrameScheduler } from './draw/frame-scheduler.js';
 import { fetchBytes } from './fetch-bytes.js';
 import { WebClassifier } from './model/web-classifier.js';
-import type { ProviderChoice } from './runtime/create-session.js';
-import { configureOrt } from './runtime/ort.js';
+import { PhaseClock } from './predict/phase-clock.js';
+import { PROVIDER_ORDER, type ProviderChoice } from './runtime/create-session.js';
+import { loadOrt, planThreads } from './runtime/ort.js';
+import { probeWebGpu } from './runtime/webgpu-probe.js';
 import { evaluateTestSet } from './test-set/evaluate.js';
 import { loadTestSet } from './test-set/test-set.js';
 import { byId } from './view/dom.js';
+import { LatencyView } from './view/latency-view.js';
 import { PredictionView } from './view/prediction-view.js';
 import { RuntimeView } from './view/runtime-view.js';
 import { TestSetView } from './view/test-set-view.js';
 
-const { threads, reason: threadNote } = configureOrt();
+// Start the model download and the WebGPU adapter probe at once. The performance marks
+// (digit-page:*) let a profile see where the time to ready goes.
+const modelBytes = fetchBytes(new URL(ASSET_PATHS.model, document.baseURI).href);
+void modelBytes.then(() => performance.mark('digit-page:model-fetched'), () => undefined);
+void probeWebGpu().then(() => performance.mark('digit-page:webgpu-probed'));
+
+// `?ep=webgpu|wasm|auto` preselects the provider, `?threads=N` the wasm thread count (default 1).
+const params = new URLSearchParams(location.search);
+const { threads, reason: threadNote } = planThreads(Number(params.get('threads')) || 1);
 byId('isolation').textContent = `WebAssembly runs with ${threadNote}.`;
 
 const drawing = new Drawing();
 const pad = new DrawingCanvas(byId<HTMLCanvasElement>('pad'), drawing);
 const prediction = new PredictionView();
+const latency = new LatencyView();
 const runtime = new RuntimeView();
 const testView = new TestSetView();
 const undoButton = byId<HTMLButtonElement>('undo');
 const clearButton = byId<HTMLButtonElement>('clear');
 const providerSelect = byId<HTMLSelectElement>('provider');
+const requestedProvider = params.get('ep');
+if (requestedProvider && ['auto', ...PROVIDER_ORDER].includes(requestedProvider)) providerSelect.value = requestedProvider;
+// The wasm build's script (50 KB; its 14 MB runtime loads only with a session) is what Auto
+// runs unless the probe finds a hardware GPU: import it while the model and the probe are pending.
+if (providerSelect.value !== 'webgpu') void loadOrt('wasm', threads).catch(() => undefined);
 const testButton = byId<HTMLButtonElement>('run-test-set');
 
 let classifier: WebClassifier | undefined;
@@ -42,15 +59,21 @@ async function predict(): Promise<void> {
     prediction.showEmpty(revision);
     return;
   }
-  const started = performance.now();
-  const digit = preprocessDigit(pad.modelImage());
+  const clock = new PhaseClock();
+  const image = pad.modelImage();
+  clock.lap('image');
+  const digit = preprocessDigit(image);
+  clock.lap('preprocess');
   if (!digit) {
     prediction.showEmpty(revision);
     return;
   }
   try {
     const probabilities = await current.classify(digit.pixels, 1);
-    prediction.show(probabilities, digit.pixels, revision, performance.now() - started);
+    clock.lap('model');
+    prediction.show(probabilities, digit.pixels, revision, current.info.provider);
+    clock.lap('show');
+    latency.record(clock);
   } catch (error) {
     runtime.error(`Prediction failed on ${current.info.provider}: ${errorText(error)}`);
   }
@@ -81,6 +104,7 @@ async function useClassifier(what: string, load: () => Promise<WebClassifier>): 
     classifier = next;
     runtime.clearMessage();
     runtime.show(next.info);
+    performance.mark('digit-page:ready');
     await previous?.dispose();
     scheduler.request();
   } catch (error) {
@@ -163,4 +187,4 @@ testButton.addEventListener('click', async () => {
   }
 });
 
-void useClassifier('loading the model…', async () => WebClassifier.load(await fetchBytes(new URL(ASSET_PATHS.model, document.baseURI).href), ASSET_PATHS.model, choice(), threads));
+void useClassifier('loading the model…', async () => WebClassifier.load(await modelBytes, ASSET_PATHS.model, choice(), threads));

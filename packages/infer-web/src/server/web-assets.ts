@@ -4,11 +4,17 @@ import { IDX_FILES } from '@mnist-onnx/mnist';
 import { ASSET_PATHS } from '../app/asset-paths.js';
 
 /**
- * The onnxruntime-web runtime files `onnxruntime-web/webgpu` loads at run time: the Emscripten
- * glue (also the script of its pthread workers) and the WebAssembly binary, in the asyncify
- * build that carries the WebGPU execution provider.
+ * The onnxruntime-web runtime files the page loads at run time, each an Emscripten glue script
+ * (also the script of its pthread workers) and its WebAssembly binary: the plain build that
+ * `onnxruntime-web/wasm` loads (14 MB, wasm EP only), and the asyncify build that
+ * `onnxruntime-web/webgpu` loads (27 MB, WebGPU and wasm EPs), fetched only when WebGPU runs.
  */
-export const ORT_RUNTIME_FILES = ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'] as const;
+export const ORT_RUNTIME_FILES = [
+  'ort-wasm-simd-threaded.mjs',
+  'ort-wasm-simd-threaded.wasm',
+  'ort-wasm-simd-threaded.asyncify.mjs',
+  'ort-wasm-simd-threaded.asyncify.wasm',
+] as const;
 
 export interface ServedAsset {
   /** URL path relative to the site's base, e.g. `ort/ort-wasm-simd-threaded.asyncify.wasm`. */

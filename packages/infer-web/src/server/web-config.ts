@@ -47,7 +47,7 @@ export function webConfig(options: WebConfigOptions = {}): InlineConfig {
       outDir: options.outDir ?? join(WEB_ROOT, 'dist'),
       emptyOutDir: true,
       target: 'es2022',
-      // The runtime's .wasm (27 MB) is copied as it is; do not warn about its size.
+      // The runtime's .wasm files (14 and 27 MB) are copied as they are; do not warn about their size.
       chunkSizeWarningLimit: 1024,
     },
   };

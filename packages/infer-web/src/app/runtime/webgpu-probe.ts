@@ -1,26 +1,37 @@
+import { classifyAdapter, type AdapterIdentity } from '@mnist-onnx/devices';
+
 /** The parts of the WebGPU API the probe touches (the DOM typings here do not include it). */
-interface GpuAdapterInfoLike {
-  vendor?: string;
-  architecture?: string;
-  description?: string;
-  isFallbackAdapter?: boolean;
-}
 interface GpuAdapterLike {
-  info?: GpuAdapterInfoLike;
+  info?: AdapterIdentity;
   isFallbackAdapter?: boolean;
 }
 interface GpuLike {
   requestAdapter(options?: { powerPreference?: string }): Promise<GpuAdapterLike | null>;
 }
 
-export type WebGpuProbe = { available: true; adapter: string } | { available: false; reason: string };
+export type WebGpuProbe =
+  | {
+      available: true;
+      /** Vendor, architecture, device and description, as far as the browser tells them. */
+      adapter: string;
+      /** A software rasteriser (SwiftShader, llvmpipe/lavapipe, WARP) or a fallback adapter. */
+      software: boolean;
+    }
+  | { available: false; reason: string };
+
+let probed: Promise<WebGpuProbe> | undefined;
 
 /**
  * Whether this browser can run the WebGPU execution provider, and if not, why — in words a
  * user can act on. Asking for an adapter is the real test: `navigator.gpu` alone can exist
- * with no usable GPU behind it.
+ * with no usable GPU behind it. Asked once per page: the answer does not change while it is open.
  */
-export async function probeWebGpu(): Promise<WebGpuProbe> {
+export function probeWebGpu(): Promise<WebGpuProbe> {
+  probed ??= requestAdapter();
+  return probed;
+}
+
+async function requestAdapter(): Promise<WebGpuProbe> {
   if (!globalThis.isSecureContext) {
     return { available: false, reason: 'WebGPU needs a secure context (https:// or http://127.0.0.1)' };
   }
@@ -35,8 +46,15 @@ export async function probeWebGpu(): Promise<WebGpuProbe> {
     return { available: false, reason: `requesting a WebGPU adapter failed: ${(error as Error).message}` };
   }
   if (!adapter) return { available: false, reason: 'the browser found no WebGPU adapter (GPU disabled or blocklisted)' };
+  // The one software-adapter rule, shared with Node (packages/devices).
+  // GPUAdapterInfo's fields are prototype getters, which a spread would drop: name each one.
   const info = adapter.info ?? {};
-  const fallback = info.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false;
-  const name = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unnamed adapter';
-  return { available: true, adapter: `${name}${fallback ? ' (software fallback adapter)' : ''}` };
+  const classified = classifyAdapter({
+    vendor: info.vendor,
+    architecture: info.architecture,
+    device: info.device,
+    description: info.description,
+    isFallbackAdapter: info.isFallbackAdapter ?? adapter.isFallbackAdapter,
+  });
+  return { available: true, adapter: classified.description, software: classified.kind === 'software' };
 }

@@ -24,6 +24,8 @@ export class RuntimeView {
     root.dataset.provider = info.provider;
     delete root.dataset.busy;
     this.#provider.textContent = `${PROVIDER_NAMES[info.provider]} · ${info.providerDetail} · session ${info.sessionCreateMs.toFixed(0)} ms`;
+    this.#provider.title = `onnxruntime loaded and the session created in ${info.sessionCreateMs.toFixed(0)} ms; first run ${info.firstRunMs.toFixed(1)} ms`;
+    this.#provider.dataset.firstRunMs = info.firstRunMs.toFixed(3);
     this.#skipped.replaceChildren(
       ...info.skipped.map((s) => {
         const li = document.createElement('li');
