@@ -1,13 +1,16 @@
 import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { argmaxRows, NUM_CLASSES, PIXELS } from '@mnist-onnx/mnist';
+import { ARTIFACT_FILES, exportReportContract, serializeArtifact, type ExportReport } from '@mnist-onnx/mnist/artifacts';
 import { artifactPaths, loadDataset, writeFileAtomic } from '@mnist-onnx/mnist/node';
 import { INPUT_NAME, IR_VERSION, OPSET_VERSION, type WeightDtype } from './build-onnx.js';
 import { PRODUCER, convertToOnnx } from './convert.js';
 import { readTfjsModel } from './read-tfjs-model.js';
 import { loadTfjsModel, predictTfjs, tfjsVersion, useCpuBackend } from './tfjs-reference.js';
 import { readTrainingSummary } from './training-record.js';
-import { accuracyOf, assertReproduces, compareScores, onnxruntimeVersion, runOnnx, type Comparison, type Tolerance } from './verify.js';
+import { accuracyOf, assertReproduces, compareScores, onnxruntimeVersion, runOnnx, type Tolerance } from './verify.js';
+
+export type { ExportReport } from '@mnist-onnx/mnist/artifacts';
 
 /**
  * How closely the ONNX file must reproduce tfjs. float32: the same arithmetic up to summation
@@ -41,44 +44,6 @@ export interface ExportOptions {
   log?: (line: string) => void;
 }
 
-export interface ExportReport {
-  source: { modelJson: string; weightsSha256: string; generatedBy: string | null; trainingRecord: string | null };
-  output: { file: string; bytes: number; sha256: string };
-  graph: {
-    irVersion: number;
-    opset: number;
-    nodes: number;
-    ops: Record<string, number>;
-    parameters: number;
-    input: { name: string; shape: (string | number)[] };
-    outputs: string[];
-    dtype: WeightDtype;
-    normalizationFolded: boolean;
-  };
-  verification: {
-    dataset: string;
-    samples: number;
-    executionProvider: 'cpu';
-    tfjsBackend: string;
-    /** The ONNX output compared with the tfjs model's output. */
-    comparedOutput: string;
-    maxAbsDiff: number;
-    tolerance: number;
-    worst: Comparison['worst'];
-    argmaxAgreement: number;
-    agreementRate: number;
-    minAgreement: number;
-    tfjsAccuracy: number;
-    onnxAccuracy: number;
-    accuracyChange: number;
-    tfjsCorrect: number;
-    onnxCorrect: number;
-  };
-  metadata: Record<string, string>;
-  versions: { producer: string; tfjs: string; onnxruntimeNode: string };
-  exportedAt: string;
-}
-
 export interface ExportResult {
   outFile: string;
   reportFile: string;
@@ -96,7 +61,7 @@ export async function exportModel(options: ExportOptions = {}): Promise<ExportRe
   const log = options.log ?? (() => {});
   const inDir = resolve(options.in ?? artifactPaths.tfjsModel());
   const outFile = resolve(options.out ?? artifactPaths.onnxModel());
-  const reportFile = resolve(options.report ?? join(dirname(outFile), 'export-report.json'));
+  const reportFile = resolve(options.report ?? join(dirname(outFile), ARTIFACT_FILES.exportReport));
   const fold = options.foldNormalization ?? true;
   const dtype = options.dtype ?? 'float32';
   const tolerance = TOLERANCES[dtype];
@@ -169,8 +134,10 @@ export async function exportModel(options: ExportOptions = {}): Promise<ExportRe
     versions: { producer: PRODUCER, tfjs: tfjsVersion(), onnxruntimeNode: onnxruntimeVersion() },
     exportedAt: new Date().toISOString(),
   };
+  // Serialised (and so validated against the contract) before anything is written.
+  const reportText = serializeArtifact(exportReportContract, report, reportFile);
   await writeFileAtomic(outFile, built.bytes);
-  await writeFileAtomic(reportFile, `${JSON.stringify(report, null, 2)}\n`);
+  await writeFileAtomic(reportFile, reportText);
   const change = onnxAcc.correct - tfjsAcc.correct;
   log(`test accuracy: tfjs ${percent(tfjsAcc.accuracy)} (${tfjsAcc.correct}/${test.count}), onnxruntime ${percent(onnxAcc.accuracy)} (${onnxAcc.correct}/${test.count})${dtype === 'float16' ? `, change ${change >= 0 ? '+' : ''}${change} digits (${(100 * (onnxAcc.accuracy - tfjsAcc.accuracy)).toFixed(2)} points)` : ''}`);
   log(`wrote ${outFile} (${(built.bytes.length / 1024).toFixed(1)} KiB) and ${reportFile}`);

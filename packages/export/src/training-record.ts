@@ -1,6 +1,19 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ARTIFACT_FILES, ArtifactError, artifactView, trainingRecordContract, trainingRecordSchema } from '@mnist-onnx/mnist/artifacts';
+import { readArtifactIfPresent } from '@mnist-onnx/mnist/node';
 import { TrainingRecordError } from './errors.js';
+
+/**
+ * The part of the training record export puts in the ONNX metadata, validated as such: a
+ * record written by any version of train that has these fields exports, whatever
+ * hyperparameters it lists; a foreign or damaged file does not.
+ */
+const provenanceView = artifactView(
+  trainingRecordContract,
+  trainingRecordSchema.pick({ preset: true, testAccuracy: true, finishedAt: true }).extend({
+    dataset: trainingRecordSchema.shape.dataset.pick({ id: true }),
+  }),
+);
 
 /** The parts of packages/train's `training-record.json` that end up in the ONNX metadata. */
 export interface TrainingSummary {
@@ -17,29 +30,13 @@ export interface TrainingSummary {
  * silently dropping it would publish a model without its provenance.
  */
 export async function readTrainingSummary(modelDir: string): Promise<TrainingSummary | undefined> {
-  const file = join(modelDir, 'training-record.json');
-  let text: string;
+  const file = join(modelDir, ARTIFACT_FILES.trainingRecord);
   try {
-    text = await readFile(file, 'utf8');
+    const record = await readArtifactIfPresent(provenanceView, file);
+    if (!record) return undefined;
+    return { file, testAccuracy: record.testAccuracy, datasetId: record.dataset.id, preset: record.preset, finishedAt: record.finishedAt };
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new TrainingRecordError(file, `cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { cause: error });
+    if (!(error instanceof ArtifactError)) throw error;
+    throw new TrainingRecordError(file, `${error.detail}; fix or delete it`, { cause: error });
   }
-  let record: unknown;
-  try {
-    record = JSON.parse(text);
-  } catch (error) {
-    throw new TrainingRecordError(file, `not valid JSON (${(error as Error).message}); fix or delete it`, { cause: error });
-  }
-  if (typeof record !== 'object' || record === null || Array.isArray(record)) throw new TrainingRecordError(file, 'expected a JSON object');
-  const r = record as Record<string, unknown>;
-  const dataset = typeof r.dataset === 'object' && r.dataset !== null ? (r.dataset as Record<string, unknown>) : {};
-  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  return {
-    file,
-    testAccuracy: typeof r.testAccuracy === 'number' && Number.isFinite(r.testAccuracy) ? r.testAccuracy : undefined,
-    datasetId: str(dataset.id),
-    preset: str(r.preset),
-    finishedAt: str(r.finishedAt),
-  };
 }

@@ -1,4 +1,5 @@
-import { artifactPaths, writeFileAtomic } from '@mnist-onnx/mnist/node';
+import { inferenceReportContract } from '@mnist-onnx/mnist/artifacts';
+import { artifactPaths, writeArtifact } from '@mnist-onnx/mnist/node';
 import { env } from 'onnxruntime-node';
 import { MnistClassifier } from './classifier.js';
 import { InvalidOptionError } from './errors.js';
@@ -59,7 +60,7 @@ export async function runInference(options: InferenceOptions = {}): Promise<Infe
     const report: InferenceReport = testSet
       ? { mode: 'test-set', ...(await evaluateTestSet(classifier, testSet, batchSize, options.onProgress)), ...context(classifier, options, batchSize) }
       : { mode: 'images', ...(await classifyImages(classifier, options.images ?? [], batchSize, options.onProgress)), ...context(classifier, options, batchSize) };
-    if (options.report) await writeFileAtomic(options.report, `${JSON.stringify(report, null, 2)}\n`);
+    if (options.report) await writeArtifact(inferenceReportContract, options.report, report);
     return report;
   } finally {
     await testSet?.close();
@@ -77,10 +78,10 @@ function context(classifier: MnistClassifier, options: InferenceOptions, batchSi
       producer: info.producer,
       opsetVersion: info.opsetVersion,
       inputName: signature.inputName,
-      inputShape: signature.inputShape,
+      inputShape: [...signature.inputShape],
       inputLayout: signature.inputLayout,
       outputName: signature.outputName,
-      outputShape: signature.outputShape,
+      outputShape: [...signature.outputShape],
       outputKind: classifier.outputKind ?? 'unknown',
       outputKindSource: signature.outputKindSource,
       metadata: info.metadata,

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { classifyAdapter } from '@mnist-onnx/devices';
 import { listSupportedBackends } from 'onnxruntime-node';
 import type { ProviderCheck } from './execution-provider.js';
 
@@ -31,8 +32,6 @@ process.stdout.write(JSON.stringify(adapter ? {
 process.exit(0);
 `;
 
-const SOFTWARE = /swiftshader|llvmpipe|lavapipe|softpipe|microsoft basic render|\bwarp\b/i;
-
 let cached: Promise<WebGpuAdapterProbe> | undefined;
 
 /**
@@ -48,10 +47,9 @@ export function probeWebGpuAdapter(timeoutMs = 20_000): Promise<WebGpuAdapterPro
       const problem = firstLine(stderr) || (error ? firstLine(error.message) : undefined);
       try {
         const seen = JSON.parse(stdout) as { found: boolean; isFallbackAdapter?: boolean; vendor?: string; architecture?: string; device?: string; description?: string };
-        const names = [seen.vendor, seen.architecture, seen.device, seen.description].join(' ');
         resolve({
           found: seen.found,
-          software: seen.found && (seen.isFallbackAdapter === true || SOFTWARE.test(names)),
+          software: seen.found && classifyAdapter(seen).kind === 'software',
           vendor: seen.vendor ?? '',
           architecture: seen.architecture ?? '',
           description: seen.description ?? '',

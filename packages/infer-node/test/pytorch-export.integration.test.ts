@@ -40,8 +40,13 @@ describe('a classifier exported by PyTorch, not by us', () => {
     expect(report.model.producer).toMatch(/^pytorch/);
     expect(report.input).toMatchObject({ normalized: true, mean: 0.1307, std: 0.3081, source: '--normalize' });
     expect(report.count).toBe(torchResult.count);
-    expect(report.correct).toBe(torchResult.correct);
-    expect(report.confusionMatrix).toEqual(torchResult.confusionMatrix);
+    // float32 in PyTorch and in ONNX Runtime, different kernels: a near-tie may flip, nothing
+    // more. Each flip moves one count between two cells of a row, so two flips at most.
+    expect(Math.abs(report.correct - torchResult.correct)).toBeLessThanOrEqual(2);
+    const rowSums = (matrix: number[][]) => matrix.map((row) => row.reduce((a, b) => a + b, 0));
+    expect(rowSums(report.confusionMatrix)).toEqual(rowSums(torchResult.confusionMatrix));
+    const moved = report.confusionMatrix.flat().reduce((sum, n, i) => sum + Math.abs(n - torchResult.confusionMatrix.flat()[i]), 0);
+    expect(moved).toBeLessThanOrEqual(4);
     expect(report.meanLoss).toBeCloseTo(torchResult.meanLoss, 4);
   });
 

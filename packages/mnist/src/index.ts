@@ -8,3 +8,6 @@ export * from './metrics.js';
 export * from './preprocess.js';
 export * from './classifier-signature.js';
 export * from './input-convention.js';
+// File names only: the artifact contracts (zod schemas) are behind @mnist-onnx/mnist/artifacts,
+// so the page does not carry a validator it does not use.
+export * from './artifacts/file-names.js';

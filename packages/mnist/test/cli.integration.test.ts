@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -12,7 +13,13 @@ import { writeIdxImagesFile, writeIdxLabelsFile } from '@mnist-onnx/mnist/node';
 
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
-interface Run { code: number; stdout: string; stderr: string }
+interface Run {
+  /** Exit status; -1 when the child did not exit by itself (killed by a signal, output too long), which no test expects. */
+  code: number;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs `pnpm data …` the way the root script does, with its own artifacts folder. */
 function data(args: string[], env: Record<string, string> = {}): Promise<Run> {
@@ -21,7 +28,7 @@ function data(args: string[], env: Record<string, string> = {}): Promise<Run> {
       process.execPath,
       ['--import', 'tsx', 'packages/mnist/src/cli.ts', ...args],
       { cwd: repoRoot, env: { ...process.env, MNIST_ONNX_ARTIFACTS: artifacts, MNIST_ONNX_DEBUG: '', ...env } },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, signal: error?.signal ?? null, stdout, stderr }),
     );
   });
 }
@@ -96,7 +103,13 @@ describe('pnpm data info / prepare', () => {
     const fresh = join(work, 'fresh-artifacts');
     const run = await data(['prepare'], { MNIST_ONNX_ARTIFACTS: fresh });
     expect(run).toMatchObject({ code: 0, stderr: '' });
-    expect(run.stdout).toBe(`wrote 4 IDX files and manifest.json to ${join(fresh, 'data', 'embedded')} (8,004 train / 1,996 test)\n`);
+    const dir = join(fresh, 'data', 'embedded');
+    expect(run.stdout).toBe(`wrote 4 IDX files and manifest.json to ${dir} (8,004 train / 1,996 test)\n`);
+    const idxFiles = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
+    for (const name of [...idxFiles, 'manifest.json']) expect(existsSync(join(dir, name)), name).toBe(true);
+    // And the manifest describes the bytes that are there.
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+    for (const name of idxFiles) expect(manifest.files[name], name).toBe(createHash('sha256').update(await readFile(join(dir, name))).digest('hex'));
   });
 });
 
@@ -153,7 +166,7 @@ describe('every bad input: one line on stderr, exit 1, no stack trace', () => {
     ['fractional index', () => ['show', '1.5'], /^error: show: index must be a whole number ≥ 0, got "1\.5"$/],
     ['index past the end', () => ['show', '1996'], /^error: show: index 1996 is outside the test split of embedded \(0–1,995\)$/],
     ['unknown split', () => ['show', '0', '--split', 'val'], /^error: Invalid values:.*Given: "val", Choices: "test", "train"$/],
-    ['missing data folder', () => ['info', '--data', join(work, 'nope')], /^error: .*nope: no such data folder$/],
+    ['missing data folder', () => ['info', '--data', join(work, 'nope')], /^error: --data .*nope: no such data folder \(expected embedded, mnist or a folder of IDX files\)$/],
     ['full MNIST not downloaded', () => ['info', '--data', 'mnist'], /^error: .*mnist: full MNIST is not downloaded yet; run pnpm data download$/],
     ['truncated IDX file', () => ['info', '--data', corruptDir], /^error: .*corrupt\/t10k-images-idx3-ubyte: truncated: 4×28×28 images need 3136 data bytes, found 984$/],
     ['label out of range', () => ['show', '0', '--data', badLabelDir], /^error: .*bad-label\/t10k-labels-idx1-ubyte: label 11 at index 1 is out of range 0–9$/],

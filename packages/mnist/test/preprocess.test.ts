@@ -106,10 +106,14 @@ describe('preprocessDigit on real digits', () => {
       const canvas = paint(digit, 480, 320, 11 + ((i * 13) % 150), 9 + (i % 7) * 11, 7.3);
       const result = run(gray(canvas, 480, 320));
       const m = measure(result.pixels);
-      // The longer side of the ink is 20 px, as in MNIST, and the whole digit is in the frame.
+      // The longer side of the ink is 20 px, as in MNIST.
       expect(Math.max(m.width, m.height)).toBe(20);
-      expect(Math.min(m.x0, m.y0)).toBeGreaterThanOrEqual(0);
-      expect(Math.max(m.x1, m.y1)).toBeLessThanOrEqual(27);
+      // No ink lost to the frame's edges or gained from a wrong contrast stretch: the total ink
+      // is within a few percent of the original digit's (0.92–0.94 of it here; the round trip
+      // through 7.3× and back softens the strokes a little).
+      const inkKept = result.pixels.reduce((sum, v) => sum + v, 0) / digit.reduce((sum, v) => sum + v / 255, 0);
+      expect(inkKept).toBeGreaterThan(0.85);
+      expect(inkKept).toBeLessThan(1.05);
       // Centre of mass within 1 px of the frame's centre (13.5), at most half a pixel from (14, 14) where MNIST puts it.
       expect(Math.abs(m.cx - 13.5)).toBeLessThanOrEqual(1);
       expect(Math.abs(m.cy - 13.5)).toBeLessThanOrEqual(1);
@@ -253,20 +257,44 @@ describe('preprocessDigit: no digit and bad input', () => {
 });
 
 describe('preprocessDigit speed', () => {
-  it('handles a 280×280 RGBA canvas in well under a few milliseconds', () => {
+  // A ratio, not milliseconds: both sides are timed in the same loop, so a slower machine slows
+  // them alike. The reference is the least any preprocessing must do: one grayscale pass over
+  // the same RGBA buffer. Each side counts its fastest of 101 runs: another process can only
+  // add time (a 4 ms call is preempted far more often than a 0.4 ms one, which doubled the
+  // median ratio with one of the two cores kept busy), never take it away. preprocessDigit
+  // makes a few more passes: 8–10.5× the reference here, in this file, idle or with a core
+  // busy. An accidental per-pixel allocation (`data.slice(o, o + 4)` in the grayscale loop)
+  // measured 27–32×, and anything quadratic in the pixel count far more; 18× fails both.
+  it('handles a 280×280 RGBA canvas in under 18× the time of one grayscale pass over it', () => {
     const ink = paint(split.test.image(5), 280, 280, 30, 20, 8);
     const data = new Uint8ClampedArray(280 * 280 * 4);
     ink.forEach((v, i) => data.set([255, 255, 255, Math.round(v * 255)], i * 4));
     const image = { width: 280, height: 280, data, channels: 4 as const };
-    for (let i = 0; i < 50; i++) preprocessDigit(image);
-    const times: number[] = [];
-    for (let i = 0; i < 101; i++) {
+    // What is timed is a full run that finds the digit, not an early return.
+    const { box } = run(image);
+    expect(Math.max(box.width, box.height)).toBeGreaterThan(100);
+    const grayPass = new Float32Array(280 * 280);
+    const reference = () => {
+      for (let i = 0; i < grayPass.length; i++) {
+        const o = 4 * i;
+        grayPass[i] = ((0.299 * data[o] + 0.587 * data[o + 1] + 0.114 * data[o + 2]) * data[o + 3]) / 65025;
+      }
+    };
+    const elapsed = (work: () => unknown) => {
       const start = performance.now();
+      work();
+      return performance.now() - start;
+    };
+    for (let i = 0; i < 50; i++) {
+      reference();
       preprocessDigit(image);
-      times.push(performance.now() - start);
     }
-    times.sort((a, b) => a - b);
-    // About 1 ms here; the bound leaves room for a busy two-core CI machine.
-    expect(times[50]).toBeLessThan(5);
+    let fastestReference = Infinity;
+    let fastestPreprocess = Infinity;
+    for (let i = 0; i < 101; i++) {
+      fastestReference = Math.min(fastestReference, elapsed(reference));
+      fastestPreprocess = Math.min(fastestPreprocess, elapsed(() => preprocessDigit(image)));
+    }
+    expect(fastestPreprocess / fastestReference).toBeLessThan(18);
   });
 });

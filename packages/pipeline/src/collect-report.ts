@@ -1,30 +1,16 @@
-import { readFile } from 'node:fs/promises';
-import { MnistOnnxError } from '@mnist-onnx/mnist';
-import type { ExportReport } from '@mnist-onnx/export';
-import type { TestSetReport } from '@mnist-onnx/infer-node';
-import type { TrainingRecord } from '@mnist-onnx/train';
+import type { ExportReport, TestSetReport, TrainingRecord } from '@mnist-onnx/mnist/artifacts';
 import { machineInfo } from './machine-info.js';
 import type { ReportData, StageTiming } from './report-data.js';
 
-export interface StageOutputs {
-  trainingRecord: string;
-  exportReport: string;
-  inferReport: string;
+/** What the stages returned: train()'s record, exportModel()'s report, runInference()'s test-set report. */
+export interface StageResults {
+  record: TrainingRecord;
+  exported: ExportReport;
+  inferred: TestSetReport;
 }
 
-async function readJson<T>(path: string, what: string): Promise<T> {
-  try {
-    return JSON.parse(await readFile(path, 'utf8')) as T;
-  } catch (error) {
-    throw new MnistOnnxError('PIPELINE_REPORT', `${path}: cannot read the ${what} (${(error as Error).message})`);
-  }
-}
-
-/** Gathers what the stages wrote into the figures report.html and the summary show. */
-export async function collectReport(outputs: StageOutputs, stages: StageTiming[]): Promise<ReportData> {
-  const record = await readJson<TrainingRecord>(outputs.trainingRecord, 'training record');
-  const exported = await readJson<ExportReport>(outputs.exportReport, 'export report');
-  const inferred = await readJson<TestSetReport>(outputs.inferReport, 'inference report');
+/** Gathers the stages' results into the figures report.html and the summary show. */
+export function collectReport({ record, exported, inferred }: StageResults, stages: StageTiming[]): ReportData {
   return {
     generatedAt: new Date().toISOString(),
     dataset: { id: record.dataset.id, train: record.dataset.trainCount, test: record.dataset.testCount },

@@ -1,14 +1,10 @@
-/** Everything report.html and the terminal summary show, gathered from the pipeline's stages. */
-export interface EpochPoint {
-  epoch: number;
-  trainLoss: number;
-  trainAccuracy: number;
-  testLoss: number;
-  testAccuracy: number;
-  seconds: number;
-  samplesPerSecond: number;
-}
+import type { EpochStats } from '@mnist-onnx/mnist/artifacts';
 
+/**
+ * Everything report.html and the terminal summary show, gathered from what the stages
+ * returned. The page (report-page/main.ts) reads it from the report's JSON element, so this
+ * file stays free of Node imports.
+ */
 export interface StageTiming {
   name: string;
   seconds: number;
@@ -30,7 +26,7 @@ export interface ReportData {
     backend: string;
     backendNotes: string[];
     hyperparameters: Record<string, unknown>;
-    history: EpochPoint[];
+    history: EpochStats[];
     wallSeconds: number;
     tfjsAccuracy: number;
   };

@@ -1,11 +1,28 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import type { ReportData } from './report-data.js';
 
-/** ECharts is inlined so report.html is one self-contained file that opens offline. */
-function echartsSource(): string {
-  const require = createRequire(import.meta.url);
-  return readFileSync(require.resolve('echarts/dist/echarts.min.js'), 'utf8');
+const PAGE_ENTRY = fileURLToPath(new URL('./report-page/main.ts', import.meta.url));
+
+/**
+ * The page's code (report-page/main.ts) and the parts of ECharts it imports, bundled and
+ * minified into one script, so report.html is a single self-contained file that opens offline
+ * from file://. Built when the report is written: the packages run from source, with no build step.
+ */
+export async function bundleReportPage(): Promise<string> {
+  const result = await build({
+    entryPoints: [PAGE_ENTRY],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2020',
+    minify: true,
+    legalComments: 'eof',
+    logLevel: 'silent',
+  });
+  // Inside an inline <script>, "</script" would end the element wherever it appears.
+  return result.outputFiles[0].text.replace(/<\/script/gi, '<\\/script');
 }
 
 /** JSON that is safe inside a <script> element. */
@@ -20,7 +37,8 @@ function table(rows: [string, string][]): string {
   return `<table class="kv">${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>`;
 }
 
-export function renderReportHtml(data: ReportData): string {
+/** The report page: the figures as HTML and as JSON (#report-data) for `pageScript` to chart. */
+export function renderReportHtml(data: ReportData, pageScript: string): string {
   const { training: t, parity: p, inference: inf } = data;
   const hyper = Object.entries(t.hyperparameters).map(([k, v]): [string, string] => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]);
   const perClass = inf.precision
@@ -87,49 +105,8 @@ export function renderReportHtml(data: ReportData): string {
     <section><h2>Machine</h2>${table([['CPU', data.machine.cpu], ['cores', String(data.machine.cores)], ['memory', `${data.machine.memoryGiB} GiB`], ['platform', data.machine.platform], ['Node.js', data.machine.node]])}</section>
   </div>
 </main>
-<script>${echartsSource()}</script>
-<script>
-const data = ${scriptJson(data)};
-const dark = matchMedia('(prefers-color-scheme: dark)').matches;
-const theme = dark ? 'dark' : undefined;
-const epochs = data.training.history.map((h) => h.epoch);
-const base = { backgroundColor: 'transparent', animation: false, tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 56, right: 20, top: 36, bottom: 40 } };
-const line = (name, values) => ({ name, type: 'line', data: values, symbolSize: 6, smooth: false });
-function chart(id, option) {
-  const c = echarts.init(document.getElementById(id), theme, { renderer: 'svg' });
-  c.setOption({ ...base, ...option });
-  addEventListener('resize', () => c.resize());
-  return c;
-}
-chart('loss', {
-  xAxis: { type: 'category', name: 'epoch', nameLocation: 'middle', nameGap: 26, data: epochs },
-  yAxis: { type: 'value', name: 'cross-entropy', scale: true },
-  series: [line('train loss', data.training.history.map((h) => h.trainLoss)), line('test loss', data.training.history.map((h) => h.testLoss))],
-});
-chart('accuracy', {
-  xAxis: { type: 'category', name: 'epoch', nameLocation: 'middle', nameGap: 26, data: epochs },
-  yAxis: { type: 'value', name: 'accuracy %', scale: true, axisLabel: { formatter: (v) => v.toFixed(1) } },
-  series: [line('train accuracy', data.training.history.map((h) => +(h.trainAccuracy * 100).toFixed(2))), line('test accuracy', data.training.history.map((h) => +(h.testAccuracy * 100).toFixed(2)))],
-});
-const cells = [];
-let maxOff = 1;
-data.inference.confusion.forEach((row, t) => row.forEach((n, p) => { cells.push([p, t, n]); if (p !== t) maxOff = Math.max(maxOff, n); }));
-const digits = ['0','1','2','3','4','5','6','7','8','9'];
-chart('confusion', {
-  tooltip: { formatter: (p) => 'true ' + p.value[1] + ', predicted ' + p.value[0] + ': ' + p.value[2] },
-  grid: { left: 56, right: 20, top: 20, bottom: 90 },
-  xAxis: { type: 'category', data: digits, name: 'predicted', nameLocation: 'middle', nameGap: 26, splitArea: { show: true } },
-  yAxis: { type: 'category', data: digits, name: 'true', nameLocation: 'middle', nameGap: 30, inverse: true, splitArea: { show: true } },
-  visualMap: { min: 0, max: maxOff, calculable: false, orient: 'horizontal', left: 'center', bottom: 0, text: ['errors ≥ ' + maxOff, '0'], inRange: { color: dark ? ['#1c1c1f', '#ff9f0a', '#ff453a'] : ['#ffffff', '#ffcc80', '#e53935'] } },
-  series: [{ type: 'heatmap', data: cells.map(([p, t, n]) => ({ value: [p, t, n], itemStyle: p === t ? { color: dark ? '#0a84ff' : '#90caf9' } : undefined })), label: { show: true, fontSize: 11 } }],
-});
-chart('perclass', {
-  xAxis: { type: 'category', data: digits, name: 'digit', nameLocation: 'middle', nameGap: 26 },
-  yAxis: { type: 'value', min: (v) => Math.max(0, Math.floor(v.min * 100 - 2) / 100), max: 1, axisLabel: { formatter: (v) => (v * 100).toFixed(0) + '%' } },
-  series: [{ name: 'precision', type: 'bar', data: data.inference.precision }, { name: 'recall', type: 'bar', data: data.inference.recall }],
-});
-document.body.dataset.chartsReady = 'true';
-</script>
+<script type="application/json" id="report-data">${scriptJson(data)}</script>
+<script>${pageScript}</script>
 </body>
 </html>
 `;

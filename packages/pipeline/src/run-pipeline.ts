@@ -1,8 +1,18 @@
+import { exportModel } from '@mnist-onnx/export';
+import { createProgress, formatReport, runInference } from '@mnist-onnx/infer-node';
+import type { TestSetReport, TrainingRecord } from '@mnist-onnx/mnist/artifacts';
 import { artifactPaths, loadDataset, writeFileAtomic } from '@mnist-onnx/mnist/node';
+import { createReporter, train } from '@mnist-onnx/train';
 import { collectReport } from './collect-report.js';
-import type { ReportData, StageTiming } from './report-data.js';
-import { renderReportHtml } from './report-html.js';
-import { runStage } from './stage.js';
+import type { ReportData } from './report-data.js';
+import { bundleReportPage, renderReportHtml } from './report-html.js';
+import { StageRunner } from './stage.js';
+
+/** Where the stages print: headings, the seed's training lines, progress, the inference report. */
+export interface PipelineOutput {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
 
 export interface PipelineOptions {
   /** Training preset (default: `default`). */
@@ -13,8 +23,8 @@ export interface PipelineOptions {
   backend?: string;
   /** ONNX Runtime execution provider for inference (default: auto). */
   ep?: string;
-  /** Prints a line when a stage starts. */
-  log?: (line: string) => void;
+  /** What `pnpm start` shows (silent when absent). */
+  output?: PipelineOutput;
 }
 
 export interface PipelineResult {
@@ -24,43 +34,48 @@ export interface PipelineResult {
 
 /**
  * data → train → export (self-verified) → infer on the test set → report.html. Each stage is
- * the package's own CLI, run exactly as a user would run it; the pipeline stops at the first
- * stage that fails.
+ * its package's API, called in this process, and the report is built from what they return.
+ * The pipeline stops at the first stage that fails (StageFailedError); every stage writes its
+ * files atomically, so the artifacts of earlier stages stay as they were.
  */
 export async function runPipeline(options: PipelineOptions = {}): Promise<PipelineResult> {
-  const log = options.log ?? (() => {});
-  const stages: StageTiming[] = [];
-  const timed = async (name: string, work: () => Promise<unknown>) => {
-    log(`\n▶ ${name}`);
-    const started = performance.now();
-    await work();
-    stages.push({ name, seconds: (performance.now() - started) / 1000 });
-  };
-  const flag = (name: string, value: string | number | undefined) => (value === undefined ? [] : [`--${name}`, String(value)]);
+  const { output } = options;
+  const say = (line: string) => output?.stdout.write(`${line}\n`);
+  const stages = new StageRunner((name) => say(`\n▶ ${name}`));
 
-  await timed('data', async () => {
+  await stages.run('data', async () => {
     const split = await loadDataset('embedded');
-    log(`embedded MNIST: ${split.train.count} train / ${split.test.count} test in ${split.dir}`);
+    say(`embedded MNIST: ${split.train.count} train / ${split.test.count} test in ${split.dir}`);
   });
-  await timed('train', () =>
-    runStage('train', [
-      '--out', artifactPaths.tfjsModel(),
-      ...flag('preset', options.preset), ...flag('epochs', options.epochs), ...flag('seed', options.seed), ...flag('backend', options.backend),
-    ]),
-  );
-  await timed('export', () => runStage('export', ['--in', artifactPaths.tfjsModel(), '--out', artifactPaths.onnxModel()]));
-  await timed('infer', () =>
-    runStage('infer', ['--model', artifactPaths.onnxModel(), '--report', artifactPaths.inferReport(), ...flag('ep', options.ep)]),
-  );
+  const record = await stages.run('train', () => trainStage(options));
+  const exported = await stages.run('export', async () => (await exportModel({ in: artifactPaths.tfjsModel(), out: artifactPaths.onnxModel(), log: say })).report);
+  const inferred = await stages.run('infer', () => inferStage(options));
 
-  const report = await collectReport(
-    {
-      trainingRecord: `${artifactPaths.tfjsModel()}/training-record.json`,
-      exportReport: artifactPaths.exportReport(),
-      inferReport: artifactPaths.inferReport(),
-    },
-    stages,
-  );
-  await writeFileAtomic(artifactPaths.htmlReport(), renderReportHtml(report));
+  const report = collectReport({ record, exported, inferred }, stages.timings);
+  await writeFileAtomic(artifactPaths.htmlReport(), renderReportHtml(report, await bundleReportPage()));
   return { report, htmlReport: artifactPaths.htmlReport() };
+}
+
+/** train() with `pnpm train`'s own reporter: the seed's lines, a live bar on a terminal. */
+async function trainStage({ preset, epochs, seed, backend, output }: PipelineOptions): Promise<TrainingRecord> {
+  const reporter = output ? createReporter({ json: false, ...output }) : undefined;
+  const result = await train({ out: artifactPaths.tfjsModel(), preset, overrides: { epochs, seed }, backend }, reporter);
+  reporter?.finish(result);
+  result.model.dispose();
+  return result.record;
+}
+
+/** runInference() on the test set, writing infer-report.json, shown as `pnpm infer` shows it. */
+async function inferStage({ ep, output }: PipelineOptions): Promise<TestSetReport> {
+  const progress = output ? createProgress('inferring', output.stderr) : undefined;
+  try {
+    const report = await runInference({ model: artifactPaths.onnxModel(), report: artifactPaths.inferReport(), ep, onProgress: progress?.update });
+    progress?.stop();
+    output?.stdout.write(formatReport(report));
+    // No images were given, so this is the test-set mode; the check tells the compiler so.
+    if (report.mode !== 'test-set') throw new TypeError(`runInference returned a ${report.mode} report for a test set`);
+    return report;
+  } finally {
+    progress?.stop();
+  }
 }

@@ -4,19 +4,17 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '@mnist-onnx/mnist/node';
+import { launchChromium, NO_VULKAN_DRIVER_ENV, REPO_ROOT as root, TEST_RESULTS_DIR } from '@mnist-onnx/test-support';
 
 // The README's main command, run as a user runs it, on a short schedule to keep CI quick.
-const root = repoRoot();
 let artifacts: string;
 let run: ReturnType<typeof spawnSync>;
 
-function pnpmStart(args: string[], artifactsDir: string) {
+function pnpmStart(args: string[], artifactsDir: string, env: NodeJS.ProcessEnv = {}) {
   return spawnSync(process.execPath, ['--import', 'tsx', 'packages/pipeline/src/cli.ts', ...args], {
     cwd: root,
-    env: { ...process.env, MNIST_ONNX_ARTIFACTS: artifactsDir, FORCE_COLOR: '0' },
+    env: { ...process.env, MNIST_ONNX_ARTIFACTS: artifactsDir, FORCE_COLOR: '0', ...env },
     encoding: 'utf8',
     timeout: 240_000,
   });
@@ -37,7 +35,8 @@ describe('pnpm start', () => {
     const tfjs = Number(/test accuracy, tfjs\s+([\d.]+)%/.exec(out)?.[1]);
     const onnx = Number(/test accuracy, ONNX Runtime\s+([\d.]+)%/.exec(out)?.[1]);
     expect(tfjs).toBeGreaterThan(90);
-    expect(onnx).toBe(tfjs);
+    // At most one of the 1,996 test digits apart (a GPU EP may use TF32 and flip a near-tie), plus the two-decimal rounding of each figure.
+    expect(Math.abs(onnx - tfjs)).toBeLessThanOrEqual(100 / 1996 + 0.01);
     expect(out).toMatch(/max \|Δlogit\| tfjs vs ONNX\s+\d\.\d+e-\d+/);
     for (const stage of ['data', 'train', 'export', 'infer']) expect(out).toMatch(new RegExp(`stage ${stage}\\s+[\\d.]+ s`));
     expect(out).toMatch(/pnpm web/);
@@ -47,10 +46,7 @@ describe('pnpm start', () => {
   });
 
   it('writes a report.html whose charts render in Chromium', async () => {
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
       await page.goto(`file://${join(artifacts, 'report.html')}`);
@@ -60,10 +56,19 @@ describe('pnpm start', () => {
         const marks = await page.locator(`#${id} svg path`).count();
         expect(marks, id).toBeGreaterThan(10);
       }
-      const lossPoints = await page.evaluate(() => (window as unknown as { data: { training: { history: unknown[] } } }).data?.training.history.length);
-      expect(lossPoints ?? 3).toBe(3);
-      await mkdir(join(root, 'test-results'), { recursive: true });
-      const shot = join(root, 'test-results', 'report.png');
+      // What the charts hold, read from ECharts itself: one point per epoch of this 3-epoch run.
+      const drawn = await page.evaluate(`(() => {
+        const option = (id) => echarts.getInstanceByDom(document.getElementById(id)).getOption();
+        return {
+          loss: option('loss').series.map((s) => s.data.length),
+          accuracy: option('accuracy').series.map((s) => s.data.length),
+          confusionCells: option('confusion').series[0].data.length,
+          perclass: option('perclass').series.map((s) => s.data.length),
+        };
+      })()`);
+      expect(drawn).toEqual({ loss: [3, 3], accuracy: [3, 3], confusionCells: 100, perclass: [10, 10] });
+      await mkdir(TEST_RESULTS_DIR, { recursive: true });
+      const shot = join(TEST_RESULTS_DIR, 'report.png');
       await page.screenshot({ path: shot, fullPage: true });
       expect(statSync(shot).size).toBeGreaterThan(20_000);
     } finally {
@@ -73,11 +78,12 @@ describe('pnpm start', () => {
 
   it('stops at a failing stage with its one-line error, exit 1, earlier artifacts intact', async () => {
     const reportBefore = await readFile(join(artifacts, 'report.html'));
-    const failed = pnpmStart(['--epochs', '1', '--ep', 'cuda'], artifacts);
+    // WebGPU named explicitly, with no Vulkan driver to be found: inference fails on any machine.
+    const failed = pnpmStart(['--epochs', '1', '--ep', 'webgpu'], artifacts, NO_VULKAN_DRIVER_ENV);
     expect(failed.status).toBe(1);
     const errors = String(failed.stderr).split('\n').filter((l) => l.startsWith('error:'));
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/cuda/i);
+    expect(errors).toEqual([expect.stringMatching(/^error: --ep webgpu cannot start: no WebGPU adapter found/)]);
+    expect(String(failed.stderr)).toContain('pnpm start stopped at stage "infer"');
     expect(String(failed.stderr)).not.toMatch(/\n\s+at /);
     // Train and export finished before infer failed: their outputs are whole and consistent…
     const exported = JSON.parse(await readFile(join(artifacts, 'model', 'export-report.json'), 'utf8'));

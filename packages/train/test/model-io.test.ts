@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -79,15 +79,27 @@ describe('saveLayersModel', () => {
     x.dispose();
   });
 
-  it('leaves the previous model intact when a save fails halfway', async () => {
+  it('leaves the previous model intact when a save of a different model fails halfway', async () => {
     const { dir, model } = await savedModel();
-    const before = readFileSync(join(dir, 'weights.bin'));
+    const weightsBefore = readFileSync(join(dir, 'weights.bin'));
+    const jsonBefore = readFileSync(join(dir, 'model.json'));
     mkdirSync(join(dir, 'x'));
+    // A different model (other seed and activation), so a writer that replaced files in place
+    // before failing would leave different bytes behind.
+    const other = buildModel({ ...presetHyperparameters('default'), activation: 'relu', seed: 12 });
+    const otherWeights = Buffer.concat(other.getWeights().map((w) => {
+      const values = w.dataSync() as Float32Array;
+      return Buffer.from(values.buffer, values.byteOffset, values.byteLength);
+    }));
+    expect(otherWeights.byteLength).toBe(weightsBefore.byteLength);
+    expect(otherWeights.equals(weightsBefore)).toBe(false);
     // An extra file in a missing sub-folder makes the fill step fail after the weights were written.
-    await expect(saveLayersModel(model, dir, { extraFiles: { 'missing/record.json': '{}' } })).rejects.toThrow(/ENOENT/);
-    expect(readFileSync(join(dir, 'weights.bin')).equals(before)).toBe(true);
-    expect(existsSync(join(dir, 'x'))).toBe(true);
-    expect(readdirSync(join(dir, '..')).filter((name) => name.endsWith('.tmp'))).toEqual([]);
-    model.dispose();
+    await expect(saveLayersModel(other, dir, { extraFiles: { 'missing/record.json': '{}' } })).rejects.toThrow(/ENOENT/);
+    expect(readFileSync(join(dir, 'weights.bin')).equals(weightsBefore)).toBe(true);
+    expect(readFileSync(join(dir, 'model.json')).equals(jsonBefore)).toBe(true);
+    expect(readdirSync(dir).sort()).toEqual(['model.json', 'training-record.json', 'weights.bin', 'x']);
+    // Nothing left beside it either: no temporary or moved-aside folder.
+    expect(readdirSync(join(dir, '..'))).toEqual(['tfjs']);
+    [model, other].forEach((m) => m.dispose());
   });
 });

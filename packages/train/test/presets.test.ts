@@ -55,17 +55,32 @@ describe('presets', () => {
     model.dispose();
   });
 
-  it('seed: the optimizer is plain SGD with lr 0.01 (one step moves weights by exactly −lr·grad)', () => {
-    const hp = presetHyperparameters('seed');
+  // Two steps with every gradient 2 at lr 0.01, PyTorch's update rules. One step with gradient 1
+  // would move SGD, momentum and Adam alike by −lr; two steps with gradient 2 tell them apart:
+  //   sgd:          −lr·g = −0.02 per step                      → −0.02, −0.04
+  //   momentum 0.9: buf = 2, then 0.9·2 + 2 = 3.8; −lr·buf       → −0.02, −0.058
+  //   adam (0.9, 0.999): m̂ / √v̂ = 2 / 2 = 1 each step; −lr·1   → −0.01, −0.02
+  it.each([
+    ['the seed preset: plain SGD with lr 0.01', [-0.02, -0.04], {}, 'sgd'],
+    ['momentum 0.9 (a control)', [-0.02, -0.058], { optimizer: 'momentum', momentum: 0.9 }, 'momentum'],
+    ['adam (a control)', [-0.01, -0.02], { optimizer: 'adam', momentum: 0.9 }, 'adam'],
+  ] as const)('%s: two steps with gradient 2 move every weight by %j (total after each step)', (_name, deltas, overrides, optimizerName) => {
+    const hp = { ...presetHyperparameters('seed'), ...overrides };
+    expect(hp.lr).toBe(0.01);
     const model = buildModel(hp);
     const vars = flatParams(model);
-    const before = vars.map((v) => v.dataSync().slice());
-    const grads = vars.map((v) => tf.onesLike(v));
+    const before = vars.map((v) => tf.clone(v));
+    const grads = vars.map((v) => tf.fill(v.shape, 2));
     const optimizer = new TrainOptimizer(hp, vars);
-    optimizer.apply(grads, hp.lr);
-    vars.forEach((v, i) => expect(v.dataSync()[0]).toBeCloseTo(before[i][0] - 0.01, 7));
-    expect(optimizer.name).toBe('sgd');
-    tf.dispose(grads);
+    expect(optimizer.name).toBe(optimizerName);
+    for (const delta of deltas) {
+      optimizer.apply(grads, hp.lr);
+      vars.forEach((v, i) => {
+        const worst = tf.tidy(() => tf.max(tf.abs(tf.sub(v, tf.add(before[i], delta)))).dataSync()[0]);
+        expect(worst).toBeLessThan(1e-6);
+      });
+    }
+    tf.dispose([...before, ...grads]);
     optimizer.dispose();
     model.dispose();
   });

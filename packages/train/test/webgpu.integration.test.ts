@@ -1,10 +1,16 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { isInstalled } from '@mnist-onnx/test-support';
 import { runTrainCli, SWIFTSHADER_ENV, tempDir, useTempArtifacts } from './helpers.js';
 
 // WebGPU in Node on Dawn, with SwiftShader (from Debian's chromium) as the Vulkan driver: a
 // real GPU code path on a machine without a GPU. Run as child processes so that a crash in
 // native code cannot take the test runner down.
+
+// auto tries tfjs-node-gpu before webgpu and tfjs-node after it: what follows the skipped
+// software adapter depends on which of them this machine has.
+const TFJS_NODE_GPU = isInstalled('@tensorflow/tfjs-node-gpu', import.meta.url);
+const TFJS_NODE = isInstalled('@tensorflow/tfjs-node', import.meta.url);
 
 let artifacts: string;
 beforeAll(() => {
@@ -35,12 +41,13 @@ describe('webgpu backend on SwiftShader', () => {
     expect(gpu.stats.testCorrect).toBe(cpu.stats.testCorrect);
   }, 180_000);
 
-  it('auto skips a software adapter (slower than wasm) and says so', async () => {
+  // With tfjs-node-gpu on a CUDA machine auto stops at tensorflow-gpu and never tries webgpu.
+  it.runIf(!TFJS_NODE_GPU)(`auto skips a software adapter (slower than wasm), says so, and takes ${TFJS_NODE ? 'tensorflow' : 'wasm'}`, async () => {
     const run = await runTrainCli(['--epochs', '1', '--max-batches', '1', '--train-limit', '100', '--test-limit', '100', '--out', join(tempDir(), 'tfjs')], {
       env: { ...SWIFTSHADER_ENV, MNIST_ONNX_ARTIFACTS: artifacts },
     });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^skipped backend webgpu: only a software GPU adapter \(.*swiftshader.*\), slower than wasm$/im);
-    expect(run.stdout).toMatch(/^backend: wasm /m);
+    expect(run.stdout).toMatch(TFJS_NODE ? /^backend: tensorflow \(/m : /^backend: wasm \(/m);
   }, 60_000);
 });

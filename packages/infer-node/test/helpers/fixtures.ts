@@ -1,9 +1,9 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MNIST_MEAN, MNIST_STD, type Dataset } from '@mnist-onnx/mnist';
+import { runCli as runInferCli } from '@mnist-onnx/test-support';
 import { loadDataset } from '@mnist-onnx/mnist/node';
 import { buildTestModel, centroidLayer, referencePredictions, type DenseLayer, type TestModelSpec } from './onnx-models.js';
 
@@ -11,12 +11,7 @@ export const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..'
 export const REPO_ROOT = resolve(PACKAGE_DIR, '..', '..');
 export const CLI = join(PACKAGE_DIR, 'src', 'cli.ts');
 
-/** Environment that lets the WebGPU EP find Chromium's SwiftShader Vulkan driver. */
-export const SWIFTSHADER_ENV = {
-  VK_ICD_FILENAMES: '/usr/lib/chromium/vk_swiftshader_icd.json',
-  LD_LIBRARY_PATH: '/usr/lib/chromium',
-  XDG_RUNTIME_DIR: '/tmp',
-};
+export { SWIFTSHADER_ENV, NO_VULKAN_DRIVER_ENV } from '@mnist-onnx/test-support';
 
 export const raw01 = (byte: number) => byte / 255;
 export const normalized = (byte: number) => (byte / 255 - MNIST_MEAN) / MNIST_STD;
@@ -72,19 +67,16 @@ export const countCorrect = (predictions: ArrayLike<number>, labels: ArrayLike<n
 };
 
 export interface CliResult {
+  /** Exit status; -1 when a signal ended the child (a timeout, a crash), so that no exit-code expectation can pass. */
   code: number;
+  /** The signal that ended the child, or null when it exited by itself. */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
 
 /** Runs the real CLI (`pnpm infer`) in a child process. WebGPU variables are dropped unless given. */
-export function runCli(args: string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<CliResult> {
-  const base = { ...process.env };
-  for (const key of Object.keys(SWIFTSHADER_ENV)) delete base[key];
-  return new Promise((done) => {
-    execFile(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: REPO_ROOT, env: { ...base, ...env }, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      done({ code, stdout, stderr });
-    });
-  });
+export async function runCli(args: string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<CliResult> {
+  const run = await runInferCli('infer', args, { env, timeoutMs });
+  return { code: run.code ?? -1, signal: run.signal, stdout: run.stdout, stderr: run.stderr };
 }

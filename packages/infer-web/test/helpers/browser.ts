@@ -1,27 +1,38 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { collectErrors } from '@mnist-onnx/test-support';
 
-/** Flags that let Debian's Chromium run as root on a closed network without phoning home. */
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+export { collectErrors, launchChromium } from '@mnist-onnx/test-support';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-/** Headless Chromium; `webgpu` adds the flag that exposes SwiftShader's WebGPU adapter. */
-export function launchChromium(options: { webgpu?: boolean } = {}): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: options.webgpu ? [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] : CHROMIUM_ARGS,
-  });
+/** A page of its own in a new context: no test inherits another's drawing, model or provider. */
+export interface FreshPage {
+  context: BrowserContext;
+  page: Page;
+  /** Page errors and console errors seen so far. */
+  errors: string[];
+  /** Content-Security-Policy violations seen so far ("directive blockedURI"). */
+  cspViolations(): Promise<string[]>;
+  close(): Promise<void>;
 }
 
-/** Page errors and console errors, collected so a test can assert there were none. */
-export function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+/** Opens `url` in a new context of `browser` and waits until the page is ready to predict. */
+export async function openFreshPage(browser: Browser, url: string, options: BrowserContextOptions = {}): Promise<FreshPage> {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, ...options });
+  // Record every Content-Security-Policy violation from the first script on.
+  await context.addInitScript(() => {
+    const list: string[] = [];
+    (window as unknown as { cspViolations: string[] }).cspViolations = list;
+    document.addEventListener('securitypolicyviolation', (e) => list.push(`${e.effectiveDirective} ${e.blockedURI}`));
   });
-  return errors;
+  const page = await context.newPage();
+  const errors = collectErrors(page);
+  await openReady(page, url);
+  return {
+    context,
+    page,
+    errors,
+    cspViolations: () => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations),
+    close: () => context.close(),
+  };
 }
 
 /** Opens the page and waits until a model is loaded and a provider chosen. */

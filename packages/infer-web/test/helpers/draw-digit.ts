@@ -13,8 +13,10 @@ export interface TraceOptions {
 /**
  * Traces a 28×28 MNIST digit on the page's canvas with the mouse: every horizontal run of
  * ink pixels in a row becomes one stroke, scaled to the canvas. That is how a person would
- * copy the digit with a thick pen, one line at a time — real pointer events, real strokes.
- * Returns the number of strokes drawn.
+ * copy the digit with a thick pen, one line at a time — real, trusted mouse input through the
+ * DevTools protocol, turned into pointer events by the browser. The events are sent without
+ * waiting for each answer (the protocol keeps their order), so a digit costs one round trip
+ * instead of one per event. Returns the number of strokes drawn.
  */
 export async function traceDigit(page: Page, image: Uint8Array, options: TraceOptions = {}): Promise<number> {
   const threshold = options.threshold ?? 128;
@@ -31,7 +33,36 @@ export async function traceDigit(page: Page, image: Uint8Array, options: TraceOp
     originY = box.y + box.height / 2 - ((ink.y0 + ink.y1 + 1) / 2) * cell;
   }
   const at = (col: number, row: number) => ({ x: originX + (col + 0.5) * cell, y: originY + (row + 0.5) * cell });
-  let strokes = 0;
+  const events: MouseEvent[] = [];
+  for (const [row, start, end] of inkRuns(image, threshold)) {
+    const a = at(start, row);
+    const b = at(end, row);
+    events.push({ type: 'mouseMoved', ...a, buttons: 0 });
+    events.push({ type: 'mousePressed', ...a, button: 'left', buttons: 1, clickCount: 1 });
+    if (end > start) events.push({ type: 'mouseMoved', ...b, button: 'left', buttons: 1 });
+    events.push({ type: 'mouseReleased', ...b, button: 'left', buttons: 0, clickCount: 1 });
+  }
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await Promise.all(events.map((event) => cdp.send('Input.dispatchMouseEvent', event)));
+  } finally {
+    await cdp.detach();
+  }
+  return events.filter((e) => e.type === 'mousePressed').length;
+}
+
+interface MouseEvent {
+  type: 'mouseMoved' | 'mousePressed' | 'mouseReleased';
+  x: number;
+  y: number;
+  button?: 'left';
+  buttons: number;
+  clickCount?: number;
+}
+
+/** Each horizontal run of ink as [row, first column, last column], top to bottom. */
+function inkRuns(image: Uint8Array, threshold: number): [number, number, number][] {
+  const runs: [number, number, number][] = [];
   for (let row = 0; row < 28; row++) {
     let col = 0;
     while (col < 28) {
@@ -41,16 +72,10 @@ export async function traceDigit(page: Page, image: Uint8Array, options: TraceOp
       }
       const start = col;
       while (col < 28 && image[row * 28 + col] >= threshold) col++;
-      const a = at(start, row);
-      const b = at(col - 1, row);
-      await page.mouse.move(a.x, a.y);
-      await page.mouse.down();
-      if (col - 1 > start) await page.mouse.move(b.x, b.y);
-      await page.mouse.up();
-      strokes++;
+      runs.push([row, start, col - 1]);
     }
   }
-  return strokes;
+  return runs;
 }
 
 function inkBox(image: Uint8Array, threshold: number): { x0: number; y0: number; x1: number; y1: number } | undefined {

@@ -5,9 +5,27 @@ import { IdxFormatError } from '../errors.js';
 import { decodeIdxImages, decodeIdxLabels, encodeIdxImages, encodeIdxLabels, type IdxImages } from '../idx.js';
 import { writeFileAtomic } from './atomic-write.js';
 
-const isGzip = (bytes: Uint8Array) => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+/** Whether bytes start with the gzip magic number; a file is gzip by content, whatever its name. */
+export const isGzip = (bytes: Uint8Array): boolean => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 
 export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/** The one-line error for an IDX file that cannot be opened or read (used by both readers). */
+export function unreadableIdxFile(path: string, error: unknown): IdxFormatError {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new IdxFormatError(path, 'file not found');
+  if (code === 'EISDIR') return new IdxFormatError(path, 'is a folder, not an IDX file');
+  return new IdxFormatError(path, `cannot read (${code ?? String(error)})`);
+}
+
+/** A name ending in .gz promises gzip; refuse a file that breaks the promise rather than guess. */
+export function checkGzipName(path: string, gzip: boolean): void {
+  if (path.endsWith('.gz') && !gzip) throw new IdxFormatError(path, 'not a gzip file (named .gz but has no gzip header)');
+}
+
+/** The one-line error for gzip data zlib cannot inflate. */
+export const corruptGzip = (path: string, error: unknown): IdxFormatError =>
+  new IdxFormatError(path, `corrupt gzip data (${(error as Error).message})`);
 
 /** Reads a file's bytes, gunzipping them when they are gzip (by content, whatever the name). */
 export async function readMaybeGzip(path: string): Promise<{ bytes: Uint8Array; stored: Uint8Array }> {
@@ -15,15 +33,15 @@ export async function readMaybeGzip(path: string): Promise<{ bytes: Uint8Array; 
   try {
     stored = await readFile(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new IdxFormatError(path, code === 'ENOENT' ? 'file not found' : `cannot read (${code ?? String(error)})`);
+    throw unreadableIdxFile(path, error);
   }
-  if (path.endsWith('.gz') && !isGzip(stored)) throw new IdxFormatError(path, 'not a gzip file (named .gz but has no gzip header)');
-  if (!isGzip(stored)) return { bytes: stored, stored };
+  const gzip = isGzip(stored);
+  checkGzipName(path, gzip);
+  if (!gzip) return { bytes: stored, stored };
   try {
     return { bytes: gunzipSync(stored), stored };
   } catch (error) {
-    throw new IdxFormatError(path, `corrupt gzip data (${(error as Error).message})`);
+    throw corruptGzip(path, error);
   }
 }
 

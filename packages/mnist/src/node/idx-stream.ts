@@ -1,13 +1,15 @@
 import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import { NUM_CLASSES } from '../constants.js';
 import { IdxFormatError } from '../errors.js';
+import { checkIdxLabels, idxHeaderBytes, parseIdxHeader, type IdxKind } from '../idx.js';
+import { checkGzipName, corruptGzip, isGzip, unreadableIdxFile } from './idx-file.js';
 
 /**
  * Reads an IDX file (uncompressed or gzip) a batch at a time, so a file of any size costs
  * one batch of memory. Plain files are read with positioned `FileHandle.read` calls; gzip
- * files are streamed through zlib. The header is checked on open, the length at the end.
+ * files are streamed through zlib. The header is checked on open (by the same parser as the
+ * whole-file decoder), the length at the end.
  */
 export interface IdxStream {
   readonly path: string;
@@ -22,23 +24,20 @@ export interface IdxStream {
   close(): Promise<void>;
 }
 
-const UBYTE = 0x08;
-
 /** Opens an idx3-ubyte image file for streaming. */
 export async function openIdxImagesStream(path: string): Promise<IdxStream> {
-  return openIdxStream(path, 3, 'images');
+  return openIdxStream(path, 'images');
 }
 
 /** Opens an idx1-ubyte label file for streaming; every batch is checked to hold only 0–9. */
 export async function openIdxLabelsStream(path: string): Promise<IdxStream> {
-  const stream = await openIdxStream(path, 1, 'labels');
+  const stream = await openIdxStream(path, 'labels');
   let seen = 0;
   return {
     ...stream,
     async read(items: number) {
       const labels = await stream.read(items);
-      const bad = labels.findIndex((label) => label >= NUM_CLASSES);
-      if (bad >= 0) throw new IdxFormatError(path, `label ${labels[bad]} at index ${seen + bad} is out of range 0–9`);
+      checkIdxLabels(labels, path, seen);
       seen += labels.length;
       return labels;
     },
@@ -51,27 +50,12 @@ interface ByteSource {
   close(): Promise<void>;
 }
 
-async function openIdxStream(path: string, expectedDims: number, what: string): Promise<IdxStream> {
+async function openIdxStream(path: string, kind: IdxKind): Promise<IdxStream> {
   const source = await openByteSource(path);
   try {
-    const head = await source.take(4);
-    if (head.length < 4) throw new IdxFormatError(path, `truncated: ${head.length} bytes, too short for an IDX header`);
-    if (head[0] !== 0 || head[1] !== 0) {
-      const magic = Array.from(head, (b) => b.toString(16).padStart(2, '0')).join('');
-      throw new IdxFormatError(path, `wrong magic number 0x${magic}: not an IDX file`);
-    }
-    if (head[2] !== UBYTE) {
-      throw new IdxFormatError(path, `wrong type code 0x${head[2].toString(16).padStart(2, '0')}, expected 0x08 (unsigned byte)`);
-    }
-    if (head[3] !== expectedDims) {
-      throw new IdxFormatError(path, `has ${head[3]} dimension${head[3] === 1 ? '' : 's'}, expected ${expectedDims} for ${what}`);
-    }
-    const dimBytes = await source.take(4 * expectedDims);
-    if (dimBytes.length < 4 * expectedDims) {
-      throw new IdxFormatError(path, `truncated: the header needs ${4 + 4 * expectedDims} bytes`);
-    }
-    const view = new DataView(dimBytes.buffer, dimBytes.byteOffset, dimBytes.byteLength);
-    const dims = Array.from({ length: expectedDims }, (_, i) => view.getUint32(4 * i, false));
+    // Exactly the header this kind has; a file with another number of dimensions fails the
+    // parse before the bytes read past its header matter.
+    const { dims } = parseIdxHeader(await source.take(idxHeaderBytes(kind)), path, kind);
     const [count, ...itemShape] = dims;
     const itemBytes = itemShape.reduce((a, b) => a * b, 1);
     let remaining = count;
@@ -85,11 +69,11 @@ async function openIdxStream(path: string, expectedDims: number, what: string): 
         try {
           const bytes = await source.take(n * itemBytes);
           if (bytes.length < n * itemBytes) {
-            throw new IdxFormatError(path, `truncated: the header announces ${count} ${what}, the data ends after ${count - remaining + Math.floor(bytes.length / itemBytes)}`);
+            throw new IdxFormatError(path, `truncated: the header announces ${count} ${kind}, the data ends after ${count - remaining + Math.floor(bytes.length / itemBytes)}`);
           }
           remaining -= n;
           if (remaining === 0 && n > 0 && (await source.take(1)).length > 0) {
-            throw new IdxFormatError(path, `unexpected bytes after the ${dims.join('×')} ${what}`);
+            throw new IdxFormatError(path, `unexpected bytes after the ${dims.join('×')} ${kind}`);
           }
           return bytes;
         } catch (error) {
@@ -110,8 +94,7 @@ async function openByteSource(path: string): Promise<ByteSource> {
   try {
     handle = await open(path, 'r');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new IdxFormatError(path, code === 'ENOENT' ? 'file not found' : `cannot read (${code ?? String(error)})`);
+    throw unreadableIdxFile(path, error);
   }
   const magic = new Uint8Array(2);
   let bytesRead: number;
@@ -119,16 +102,12 @@ async function openByteSource(path: string): Promise<ByteSource> {
     ({ bytesRead } = await handle.read(magic, 0, 2, 0));
   } catch (error) {
     await handle.close();
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new IdxFormatError(path, code === 'EISDIR' ? 'is a folder, not an IDX file' : `cannot read (${code ?? String(error)})`);
+    throw unreadableIdxFile(path, error);
   }
-  const gzip = bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
-  if (path.endsWith('.gz') && !gzip) {
-    await handle.close();
-    throw new IdxFormatError(path, 'not a gzip file (named .gz but has no gzip header)');
-  }
-  if (!gzip) return fileSource(handle);
+  const gzip = isGzip(magic.subarray(0, bytesRead));
+  if (!gzip && !path.endsWith('.gz')) return fileSource(handle);
   await handle.close();
+  checkGzipName(path, gzip);
   return gunzipSource(path);
 }
 
@@ -193,7 +172,7 @@ function gunzipSource(path: string): ByteSource {
           try {
             next = await chunks.next();
           } catch (error) {
-            throw new IdxFormatError(path, `corrupt gzip data (${(error as Error).message})`);
+            throw corruptGzip(path, error);
           }
           if (next.done) {
             done = true;

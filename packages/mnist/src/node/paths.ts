@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ARTIFACT_LAYOUT, type ArtifactPlace } from '../artifacts/file-names.js';
 
 /** The repository root: the nearest folder above this file holding pnpm-workspace.yaml. */
 export function repoRoot(): string {
@@ -19,14 +20,11 @@ export function artifactsDir(): string {
   return override ? resolve(override) : join(repoRoot(), 'artifacts');
 }
 
-/** Well-known places inside the artifacts folder, so every package agrees on them. */
-export const artifactPaths = {
-  embeddedData: () => join(artifactsDir(), 'data', 'embedded'),
-  fullMnist: () => join(artifactsDir(), 'data', 'mnist'),
-  tfjsModel: () => join(artifactsDir(), 'model', 'tfjs'),
-  checkpoints: () => join(artifactsDir(), 'model', 'checkpoints'),
-  onnxModel: () => join(artifactsDir(), 'model', 'mnist-mlp.onnx'),
-  exportReport: () => join(artifactsDir(), 'model', 'export-report.json'),
-  inferReport: () => join(artifactsDir(), 'infer-report.json'),
-  htmlReport: () => join(artifactsDir(), 'report.html'),
-};
+/**
+ * Well-known places inside the artifacts folder, so every package agrees on them. The names
+ * come from ARTIFACT_LAYOUT (artifacts/file-names.ts); the folder is read at each call, so
+ * $MNIST_ONNX_ARTIFACTS set after import still counts.
+ */
+export const artifactPaths = Object.fromEntries(
+  (Object.keys(ARTIFACT_LAYOUT) as ArtifactPlace[]).map((place) => [place, () => join(artifactsDir(), ...ARTIFACT_LAYOUT[place])]),
+) as Record<ArtifactPlace, () => string>;

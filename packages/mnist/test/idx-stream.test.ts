@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { encodeIdxImages, encodeIdxLabels } from '@mnist-onnx/mnist';
+import { decodeIdxImages, encodeIdxImages, encodeIdxLabels } from '@mnist-onnx/mnist';
 import { openIdxImagesStream, openIdxLabelsStream } from '@mnist-onnx/mnist/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -85,5 +85,32 @@ describe('streaming IDX reader', () => {
     const fakeGz = join(dir, 'fake.gz');
     await writeFile(fakeGz, encodeIdxLabels(labels));
     await expect(openIdxLabelsStream(fakeGz)).rejects.toMatchObject({ message: `${fakeGz}: not a gzip file (named .gz but has no gzip header)` });
+  });
+
+  it('rejects a bad header with the same words as the whole-file decoder (one header parser)', async () => {
+    const good = encodeIdxImages(images, count, 28, 28);
+    const bad: [string, Uint8Array][] = [
+      ['two-bytes', good.subarray(0, 2)],
+      ['short-header', good.subarray(0, 9)],
+      ['zip', Uint8Array.from([0x50, 0x4b, 3, 4, ...good.subarray(4, 16)])],
+      ['float', Uint8Array.from([0, 0, 0x0d, 3, ...good.subarray(4)])],
+      ['labels', encodeIdxLabels(labels)],
+    ];
+    const wholeFileError = (bytes: Uint8Array, path: string) => {
+      try {
+        decodeIdxImages(bytes, path);
+      } catch (error) {
+        return error as Error;
+      }
+      throw new Error(`${path}: the whole-file decoder accepted it`);
+    };
+    for (const [name, bytes] of bad) {
+      for (const [path, stored] of [[join(dir, `header-${name}`), bytes], [join(dir, `header-${name}.gz`), gzipSync(bytes)]] as const) {
+        await writeFile(path, stored);
+        const expected = wholeFileError(bytes, path);
+        expect(expected).toMatchObject({ code: 'IDX_FORMAT' });
+        await expect(openIdxImagesStream(path), path).rejects.toMatchObject({ code: 'IDX_FORMAT', message: expected.message });
+      }
+    }
   });
 });

@@ -1,0 +1,6 @@
+// Browser-safe root of the device policy: the vocabulary, the software-adapter rule, the one
+// selection routine, and the page's own registries. Node detections live behind ./node.
+export * from './device.js';
+export * from './errors.js';
+export * from './adapter-rule.js';
+export * from './select-device.js';
