@@ -4,3 +4,4 @@ export * from './device.js';
 export * from './errors.js';
 export * from './adapter-rule.js';
 export * from './select-device.js';
+export * from './web-providers.js';

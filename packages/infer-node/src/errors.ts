@@ -3,14 +3,8 @@ import { MnistOnnxError } from '@mnist-onnx/mnist';
 // ModelLoadError and ModelSignatureError are shared with the page: see @mnist-onnx/mnist.
 export { ModelLoadError, ModelSignatureError } from '@mnist-onnx/mnist';
 
-/** An execution provider that was asked for by name cannot start. */
-export class ExecutionProviderError extends MnistOnnxError {
-  readonly provider: string;
-  constructor(provider: string, message: string, options?: { cause?: unknown }) {
-    super('EXECUTION_PROVIDER', message, options);
-    this.provider = provider;
-  }
-}
+// An execution provider that cannot start is the device policy's DeviceUnavailableError
+// (@mnist-onnx/devices), the same error training's backends raise.
 
 /** An image path that does not exist, holds no images, or cannot be decoded. */
 export class ImageFileError extends MnistOnnxError {

@@ -1,9 +1,6 @@
 // Programmatic API of `pnpm infer`: onnxruntime-node inference with GPU-first provider selection.
 export * from './errors.js';
 export * from './execution-provider.js';
-export * from './execution-providers.js';
-export * from './cuda-detect.js';
-export * from './webgpu-detect.js';
 export * from './model-file.js';
 export * from './input-convention.js';
 export * from './create-session.js';

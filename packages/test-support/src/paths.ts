@@ -14,6 +14,7 @@ export const CLI_ENTRIES = {
   export: 'packages/export/src/cli.ts',
   infer: 'packages/infer-node/src/cli.ts',
   start: 'packages/pipeline/src/cli.ts',
+  devices: 'packages/devices/src/node/cli.ts',
 } as const;
 
 export type CliName = keyof typeof CLI_ENTRIES;

@@ -1,9 +1,13 @@
+import { DeviceUnavailableError } from '@mnist-onnx/devices';
 import { MnistOnnxError } from '@mnist-onnx/mnist';
 
-/** A backend that was asked for by name (or every backend, under `auto`) cannot start. */
-export class BackendUnavailableError extends MnistOnnxError {
+/**
+ * A tfjs backend cannot start here. It is the device policy's DeviceUnavailableError, so the one
+ * selection routine (@mnist-onnx/devices) skips it under `auto` and reports it when named.
+ */
+export class BackendUnavailableError extends DeviceUnavailableError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super('BACKEND_UNAVAILABLE', message, options);
+    super('tfjs backend', message, options);
   }
 }
 

@@ -1,3 +1,4 @@
+import { formatSkipped } from '@mnist-onnx/devices';
 import cliProgress from 'cli-progress';
 import type { BackendSelection } from './backends/registry.js';
 import type { BatchProgress, TrainHooks, TrainResult } from './train.js';
@@ -23,7 +24,7 @@ export function formatTestLine(s: Pick<EpochStats, 'testLoss' | 'testCorrect' | 
 export function formatBackendLines(selection: BackendSelection): string[] {
   return [
     `backend: ${selection.name} (${selection.notes.join('; ')})`,
-    ...selection.skipped.map((s) => `skipped backend ${s.name}: ${s.reason}`),
+    ...selection.skipped.map(formatSkipped),
   ];
 }
 

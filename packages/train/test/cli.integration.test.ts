@@ -9,9 +9,10 @@ import { NO_VULKAN_DRIVER_ENV, runTrainCli, tempDir, useTempArtifacts } from './
 // each expectation below follows what is there.
 const TFJS_NODE_GPU = isInstalled('@tensorflow/tfjs-node-gpu', import.meta.url);
 const TFJS_NODE = isInstalled('@tensorflow/tfjs-node', import.meta.url);
+// With a loader but no driver, the reason carries Dawn's own words, which vary by loader version.
 const WEBGPU_REASON = hasVulkanLoader(NO_VULKAN_DRIVER_ENV)
-  ? 'no WebGPU adapter (Dawn found no Vulkan device)'
-  : 'no Vulkan loader (libvulkan.so.1): install libvulkan1 or add its folder to LD_LIBRARY_PATH';
+  ? /no WebGPU adapter found \(.+\)/.source
+  : /no Vulkan loader \(libvulkan\.so\.1\): install libvulkan1 or add its folder to LD_LIBRARY_PATH/.source;
 
 let artifacts: string;
 beforeAll(() => {
@@ -70,9 +71,9 @@ describe('pnpm train: bad input → one line on stderr, exit 1, nothing written'
   });
   it('--resume without a checkpoint', () => expectCliError(['--resume', '--checkpoint-dir', '/nonexistent/ckpt'], '/nonexistent/ckpt/checkpoint.json: no checkpoint to resume from (run without --resume first)'));
   it.runIf(!TFJS_NODE_GPU)('a named backend whose package is not installed (tfjs-node-gpu stays optional)', () =>
-    expectCliError(['--backend', 'tensorflow-gpu'], '--backend tensorflow-gpu: cannot start: package @tensorflow/tfjs-node-gpu not installed'));
+    expectCliError(['--backend', 'tensorflow-gpu'], '--backend tensorflow-gpu cannot start: package @tensorflow/tfjs-node-gpu not installed'));
   it('--backend webgpu where no Vulkan driver can be found', () =>
-    expectCliError(['--backend', 'webgpu'], `--backend webgpu: cannot start: ${WEBGPU_REASON}`, NO_VULKAN_DRIVER_ENV));
+    expectCliError(['--backend', 'webgpu'], new RegExp(`^error: --backend webgpu cannot start: ${WEBGPU_REASON}$`), NO_VULKAN_DRIVER_ENV));
 });
 
 describe('pnpm train: output', () => {
@@ -85,9 +86,9 @@ describe('pnpm train: output', () => {
     const lines = run.stdout.split('\n');
     expect(lines.slice(0, 4)).toEqual([
       'backend: wasm (wasm: SIMD on, 1 thread)',
-      'skipped backend tensorflow-gpu: package @tensorflow/tfjs-node-gpu not installed',
-      `skipped backend webgpu: ${WEBGPU_REASON}`,
-      'skipped backend tensorflow: package @tensorflow/tfjs-node not installed',
+      'skipped tensorflow-gpu: package @tensorflow/tfjs-node-gpu not installed',
+      expect.stringMatching(new RegExp(`^skipped webgpu: ${WEBGPU_REASON}$`)),
+      'skipped tensorflow: package @tensorflow/tfjs-node not installed',
     ]);
     expect(lines.filter((l) => l.startsWith('Train Epoch:'))).toEqual([
       expect.stringMatching(/^Train Epoch: 1 \[0\/600 \(0%\)\] {2}Loss: \d+\.\d{6}$/),

@@ -1,14 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
+import type { DeviceFacts } from '@mnist-onnx/devices';
+import type { TrainingBackendName } from '@mnist-onnx/devices/node';
 import { BackendUnavailableError } from '../errors.js';
 
-/** Backends in the order `auto` tries them: GPU first, then native CPU, then wasm, then JS. */
-export const BACKEND_NAMES = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKEND_NAMES)[number];
-
-export interface BackendStartOptions {
-  /** True under `--backend auto`: accept only a backend worth running on (no software GPU). */
-  auto: boolean;
-}
+// Which backends exist, their order and how each is detected is the device policy's
+// (@mnist-onnx/devices/node, trainingBackends); this folder only knows how to start each one.
+export type BackendName = TrainingBackendName;
 
 export interface StartedBackend {
   name: BackendName;
@@ -18,15 +15,11 @@ export interface StartedBackend {
   notes: string[];
 }
 
-export interface BackendEntry {
-  name: BackendName;
-  /** Lower runs first (onnxruntime-js style). */
-  priority: number;
-  /** What it is, for `--help` and error messages. */
-  description: string;
-  /** Starts the backend and makes it tfjs's current one, or throws BackendUnavailableError. */
-  start(options: BackendStartOptions): Promise<StartedBackend>;
-}
+/**
+ * Starts a backend its detection said can run, and makes it tfjs's current one, or throws
+ * BackendUnavailableError. `facts` are what the detection found (e.g. the WebGPU adapter).
+ */
+export type BackendStarter = (facts: DeviceFacts) => Promise<StartedBackend>;
 
 /** The one-line reason a backend cannot run, as printed for skipped backends. */
 export const unavailable = (reason: string, cause?: unknown) => new BackendUnavailableError(reason, { cause });

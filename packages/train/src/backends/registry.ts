@@ -1,55 +1,44 @@
-import { BackendUnavailableError, TrainOptionsError } from '../errors.js';
-import { BACKEND_NAMES, type BackendEntry, type BackendName, type StartedBackend } from './backend.js';
-import { cpuBackend } from './cpu.js';
-import { tensorflowBackend, tensorflowGpuBackend } from './tensorflow-node.js';
-import { wasmBackend } from './wasm.js';
-import { webgpuBackend } from './webgpu.js';
+import { deviceChoices, selectDevice, type SkippedDevice } from '@mnist-onnx/devices';
+import { trainingBackends } from '@mnist-onnx/devices/node';
+import type { BackendName, BackendStarter, StartedBackend } from './backend.js';
+import { startCpu } from './cpu.js';
+import { startTensorflow, startTensorflowGpu } from './tensorflow-node.js';
+import { startWasm } from './wasm.js';
+import { startWebgpu } from './webgpu.js';
 
-/** Every backend this trainer knows, resolved in priority order (GPU first). */
-const registry: BackendEntry[] = [tensorflowGpuBackend, webgpuBackend, tensorflowBackend, wasmBackend, cpuBackend]
-  .sort((a, b) => a.priority - b.priority);
+// Detected from this folder, because the optional tfjs-node packages are imported from here.
+const BACKENDS = trainingBackends(import.meta.url);
+
+const STARTERS: Record<BackendName, BackendStarter> = {
+  'tensorflow-gpu': startTensorflowGpu,
+  webgpu: startWebgpu,
+  tensorflow: startTensorflow,
+  wasm: startWasm,
+  cpu: startCpu,
+};
 
 export type BackendRequest = 'auto' | BackendName;
-export const BACKEND_CHOICES: readonly BackendRequest[] = ['auto', ...BACKEND_NAMES];
+/** What `--backend` accepts: auto, then the backends in the order auto tries them. */
+export const BACKEND_CHOICES = deviceChoices(BACKENDS) as readonly BackendRequest[];
+export const BACKEND_NAMES = BACKEND_CHOICES.slice(1) as readonly BackendName[];
 
-export interface SkippedBackend {
-  name: BackendName;
-  reason: string;
-}
+export type SkippedBackend = SkippedDevice;
 
 export interface BackendSelection extends StartedBackend {
   /** Backends `auto` tried before this one, with the reason each could not be used. */
   skipped: SkippedBackend[];
 }
 
-export function listBackends(): readonly BackendEntry[] {
-  return registry;
+export function listBackends() {
+  return BACKENDS;
 }
 
 /**
- * Starts the requested backend. `auto` takes the first that starts and remembers why each
- * one before it did not; a backend named explicitly that cannot start is an error.
+ * Starts the requested backend through the device policy's one selection routine: `auto` takes
+ * the first that passes its detection and starts, and remembers why each one before it did
+ * not; a backend named explicitly that cannot start is an error, never a silent fallback.
  */
 export async function selectBackend(request: string): Promise<BackendSelection> {
-  if (request !== 'auto' && !BACKEND_NAMES.includes(request as BackendName)) {
-    throw new TrainOptionsError(`--backend: unsupported backend "${request}". Should be one of: ${BACKEND_CHOICES.join(', ')}`);
-  }
-  if (request !== 'auto') {
-    const entry = registry.find((b) => b.name === request)!;
-    try {
-      return { ...(await entry.start({ auto: false })), skipped: [] };
-    } catch (error) {
-      const reason = error instanceof BackendUnavailableError ? error.message : String(error);
-      throw new BackendUnavailableError(`--backend ${request}: cannot start: ${reason}`, { cause: error });
-    }
-  }
-  const skipped: SkippedBackend[] = [];
-  for (const entry of registry) {
-    try {
-      return { ...(await entry.start({ auto: true })), skipped };
-    } catch (error) {
-      skipped.push({ name: entry.name, reason: error instanceof BackendUnavailableError ? error.message : String(error) });
-    }
-  }
-  throw new BackendUnavailableError(`no available backend found. ERR: ${skipped.map((s) => `[${s.name}] ${s.reason}`).join(', ')}`);
+  const selected = await selectDevice(BACKENDS, request, (entry, facts) => STARTERS[entry.name](facts), { flag: '--backend' });
+  return { ...selected.started, skipped: selected.skipped };
 }

@@ -1,16 +1,14 @@
+import { selectDevice, webExecutionProviders, type DeviceFacts, type SkippedDevice, type WebProviderName } from '@mnist-onnx/devices';
 import { loadOrt, type Ort, type OrtSession } from './ort.js';
 import { probeWebGpu } from './webgpu-probe.js';
 
-export type ProviderName = 'webgpu' | 'wasm';
-/** `auto` tries webgpu (on a hardware adapter only), then wasm. */
+export type ProviderName = WebProviderName;
+/** `auto` tries webgpu (on a hardware adapter only), then wasm: the device policy's order. */
 export type ProviderChoice = 'auto' | ProviderName;
 
 export const PROVIDER_ORDER: readonly ProviderName[] = ['webgpu', 'wasm'];
 
-export interface SkippedProvider {
-  provider: ProviderName;
-  reason: string;
-}
+export type SkippedProvider = SkippedDevice;
 
 export interface SessionChoice {
   /** The onnxruntime-web build the session belongs to (its Tensor class goes with it). */
@@ -24,55 +22,36 @@ export interface SessionChoice {
   createMs: number;
 }
 
-type ProviderCheck = { usable: true; detail: string } | { usable: false; reason: string };
-
-/**
- * Whether `provider` should be tried. WebGPU needs an adapter; in `auto` a software one
- * (SwiftShader, llvmpipe, WARP, any fallback adapter) is skipped, because wasm is far faster
- * there — the rule `pnpm infer --ep auto` follows in Node. Picked by name, it is used, with a note.
- */
-async function checkProvider(provider: ProviderName, explicit: boolean, threads: number): Promise<ProviderCheck> {
-  if (provider === 'wasm') return { usable: true, detail: `${threads} thread${threads === 1 ? '' : 's'}` };
-  const probe = await probeWebGpu();
-  if (!probe.available) return { usable: false, reason: probe.reason };
-  if (!probe.software) return { usable: true, detail: probe.adapter };
-  return explicit
-    ? { usable: true, detail: `${probe.adapter} (a software adapter: expect it to be slower than wasm)` }
-    : { usable: false, reason: `only a software adapter (${probe.adapter}); wasm is faster` };
+/** What the page says about the provider it runs on: the adapter (and a warning for a software one), or the threads. */
+function describe(provider: ProviderName, facts: DeviceFacts): string {
+  if (provider === 'wasm' || !facts.adapter) return facts.notes.join('; ');
+  return facts.adapter.kind === 'software' ? `${facts.adapter.description} (a software adapter: expect it to be slower than wasm)` : facts.adapter.description;
 }
 
 /**
- * Creates a session on the first provider that works, in the order webgpu → wasm (or only the
- * chosen one). Every skipped provider keeps its reason; when none works the error lists them
- * all, like onnxruntime's own "no available backend found". Each provider runs on the smallest
- * onnxruntime-web build that has it (see ort.ts).
+ * Creates a session through the device policy (@mnist-onnx/devices): its web registry and the
+ * one selection routine that Node's execution providers and training backends go through too.
+ * In `auto` a software WebGPU adapter is passed over (wasm is far faster there), by the same rule
+ * as `pnpm infer --ep auto`; picked by name it is used, with a note. Each provider runs on the
+ * smallest onnxruntime-web build that has it (see ort.ts).
  */
 export async function createSession(model: Uint8Array, choice: ProviderChoice, threads: number): Promise<SessionChoice> {
-  const order = choice === 'auto' ? PROVIDER_ORDER : [choice];
-  const skipped: SkippedProvider[] = PROVIDER_ORDER.filter((p) => !order.includes(p)).map((provider) => ({ provider, reason: `not chosen (the page is set to ${choice})` }));
-  for (const provider of order) {
-    const check = await checkProvider(provider, choice !== 'auto', threads);
-    if (!check.usable) {
-      skipped.push({ provider, reason: check.reason });
-      continue;
-    }
-    const started = performance.now();
-    try {
-      const ort = await loadOrt(provider, threads);
-      performance.mark(`digit-page:ort-imported:${provider}`);
+  const registry = webExecutionProviders({ probeWebGpu, wasmThreads: threads });
+  const notChosen: SkippedProvider[] = choice === 'auto' ? [] : PROVIDER_ORDER.filter((p) => p !== choice).map((name) => ({ name, reason: `not chosen (the page is set to ${choice})` }));
+  const selected = await selectDevice(
+    registry,
+    choice,
+    async (entry) => {
+      const started = performance.now();
+      const ort = await loadOrt(entry.name, threads);
+      performance.mark(`digit-page:ort-imported:${entry.name}`);
       // ONNX Runtime may take ownership of the buffer it gets: hand it a copy.
-      const session = await ort.InferenceSession.create(model.slice(), { executionProviders: [provider], graphOptimizationLevel: 'all' });
-      performance.mark(`digit-page:session-created:${provider}`);
-      return { ort, session, provider, skipped, detail: check.detail, createMs: performance.now() - started };
-    } catch (error) {
-      skipped.push({ provider, reason: firstLine(error) });
-    }
-  }
-  const reasons = skipped.map((s) => `[${s.provider}] ${s.reason}`).join(', ');
-  throw new Error(`no execution provider could load the model: ${reasons}`);
-}
-
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0];
+      const session = await ort.InferenceSession.create(model.slice(), { executionProviders: [entry.name], graphOptimizationLevel: 'all' });
+      performance.mark(`digit-page:session-created:${entry.name}`);
+      return { ort, session, createMs: performance.now() - started };
+    },
+    { flag: 'the provider' },
+  );
+  const provider = selected.entry.name;
+  return { ...selected.started, provider, skipped: [...notChosen, ...selected.skipped], detail: describe(provider, selected.facts) };
 }

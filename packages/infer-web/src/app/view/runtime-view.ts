@@ -29,8 +29,8 @@ export class RuntimeView {
     this.#skipped.replaceChildren(
       ...info.skipped.map((s) => {
         const li = document.createElement('li');
-        li.dataset.provider = s.provider;
-        li.textContent = `${PROVIDER_NAMES[s.provider]} skipped: ${s.reason}`;
+        li.dataset.provider = s.name;
+        li.textContent = `${PROVIDER_NAMES[s.name as keyof typeof PROVIDER_NAMES]} skipped: ${s.reason}`;
         return li;
       }),
     );
