@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { BrowserType } from 'playwright-core';
 import type { BrowserAdapter } from '../web-providers.js';
 
 /** What a local Chromium offers the page: where it is, and the WebGPU adapter it finds. */
@@ -20,13 +21,13 @@ const chromiumPath = () => process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export async function probeBrowser(timeoutMs = 30_000): Promise<BrowserProbe> {
   const executable = chromiumPath();
   if (!existsSync(executable)) return { found: false, reason: `no Chromium at ${executable} (set CHROMIUM_PATH); the page checks its own browser when it opens` };
-  let playwright: typeof import('playwright-core');
+  let chromium: BrowserType;
   try {
-    playwright = await import('playwright-core');
+    ({ chromium } = await import('playwright-core'));
   } catch {
     return { found: false, reason: 'playwright-core is not installed; the page checks its own browser when it opens' };
   }
-  const browser = await playwright.chromium.launch({
+  const browser = await chromium.launch({
     executablePath: executable,
     headless: true,
     timeout: timeoutMs,

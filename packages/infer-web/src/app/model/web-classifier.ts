@@ -2,10 +2,9 @@ import { createSession, type ProviderChoice, type ProviderName, type SkippedProv
 import type { Ort, OrtSession } from '../runtime/ort.js';
 import { ModelLoadError } from './model-errors.js';
 import {
-  inputConventionOf, looksLikeProbabilities, NUM_CLASSES, PIXELS, readClassifierSignature, softmax,
-  type InputConvention, type ModelSignature, type OutputKind,
+  inputConventionOf, looksLikeProbabilities, NUM_CLASSES, PIXELS, readClassifierSignature, readOnnxModelInfo, softmax,
+  type InputConvention, type ModelSignature, type OnnxModelInfo, type OutputKind,
 } from '@mnist-onnx/mnist';
-import { readOnnxModelInfo, type OnnxModelInfo } from './onnx-model-info.js';
 
 export interface ClassifierInfo {
   /** File name (or URL) the model came from. */

@@ -1,6 +1,10 @@
 import { ModelLoadError } from './model-errors.js';
 
-/** What the page reads from the ONNX file itself: onnxruntime-web does not expose these. */
+/**
+ * The one ONNX reader: what `pnpm infer` and the page read from the file itself (onnxruntime
+ * exposes neither metadata_props nor the graph). A dependency-free protobuf walker, so the page
+ * does not carry a protobuf library for four fields.
+ */
 export interface OnnxModelInfo {
   producer: string;
   opsetVersion: number;

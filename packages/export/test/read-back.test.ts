@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { buildMetadata, buildOnnx, type MlpSpec } from '@mnist-onnx/export';
-import { inputConventionOf, NUM_CLASSES, PIXELS } from '@mnist-onnx/mnist';
-import { ModelLoadError } from '../src/app/model/model-errors.js';
-import { readOnnxModelInfo } from '../src/app/model/onnx-model-info.js';
+import { buildMetadata, buildOnnx, type MlpSpec } from '../src/index.js';
+import { inputConventionOf, ModelLoadError, NUM_CLASSES, PIXELS, readOnnxModelInfo } from '@mnist-onnx/mnist';
 
-// The page's own reader of ONNX bytes (onnxruntime-web exposes no metadata_props).
+// The one ONNX reader, used by `pnpm infer` and the page (onnxruntime exposes no metadata_props).
 const spec: MlpSpec = {
   inputs: PIXELS,
   outputs: NUM_CLASSES,

@@ -1,5 +1,5 @@
-import { IMAGE_SIDE, NUM_CLASSES, PIXELS } from './constants.js';
-import { MnistOnnxError } from './errors.js';
+import { IMAGE_SIDE, NUM_CLASSES, PIXELS } from '../constants.js';
+import { ModelSignatureError } from './model-errors.js';
 
 /**
  * How to feed and read an ONNX MNIST classifier, from what its session declares — shared by
@@ -25,24 +25,6 @@ export interface ModelSignature {
   outputKind?: OutputKind;
   /** How the output kind was established. */
   outputKindSource: string;
-}
-
-/** A model file that is missing, unreadable, not ONNX, or rejected by ONNX Runtime. */
-export class ModelLoadError extends MnistOnnxError {
-  readonly file: string;
-  constructor(file: string, problem: string, options?: { cause?: unknown }) {
-    super('MODEL_LOAD', `${file}: ${problem}`, options);
-    this.file = file;
-  }
-}
-
-/** The model loads but is not an MNIST classifier we can feed (input/output names, shapes, types). */
-export class ModelSignatureError extends MnistOnnxError {
-  readonly file: string;
-  constructor(file: string, problem: string) {
-    super('MODEL_SIGNATURE', `${file}: ${problem}`);
-    this.file = file;
-  }
 }
 
 /** The parts of an onnxruntime-node or onnxruntime-web `InferenceSession` read here. */

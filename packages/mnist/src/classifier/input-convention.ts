@@ -1,4 +1,5 @@
-import { MNIST_MEAN, MNIST_STD } from './constants.js';
+import { MNIST_MEAN, MNIST_STD } from '../constants.js';
+import { CLASSIFIER_METADATA_KEY, readClassifierMetadata } from './metadata.js';
 
 /**
  * What an ONNX classifier expects from a pixel x in [0,1], read from the metadata_props that
@@ -21,11 +22,18 @@ export interface Normalization {
 export const RAW_PIXELS: Normalization = { mean: 0, std: 1 };
 
 /**
- * Reads the input convention `pnpm export` writes into metadata_props: `input_format` (JSON,
- * with `normalization: { mean, std, folded }`), else `normalization_folded` ("true"/"false",
- * with the MNIST constants). Folded means the model takes raw [0,1] pixels.
+ * Reads the input convention from metadata_props: the version-2 entry (metadata.ts), else the
+ * keys earlier exports wrote — `input_format` (JSON, with `normalization: { mean, std, folded }`),
+ * else `normalization_folded` ("true"/"false", with the MNIST constants). Folded means the model
+ * takes raw [0,1] pixels.
  */
 export function conventionFromMetadata(metadata: Record<string, string>): InputConvention | undefined {
+  const current = readClassifierMetadata(metadata);
+  if (current.found) {
+    const { mean, std } = current.metadata.input;
+    const raw = mean === 0 && std === 1;
+    return { mean, std, normalized: !raw, source: `model metadata ${CLASSIFIER_METADATA_KEY} (${raw ? 'raw pixels in [0,1]' : `(x − ${mean}) / ${std}`})` };
+  }
   const format = parseJson(metadata.input_format);
   const normalization = format?.normalization as { mean?: unknown; std?: unknown; folded?: unknown } | undefined;
   if (normalization && typeof normalization.folded === 'boolean') {
@@ -56,4 +64,17 @@ function parseJson(text: string | undefined): Record<string, unknown> | undefine
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The convention to run a model with: `--normalize` (when given) wins, then the model's own
+ * metadata, then raw pixels in [0,1] (what a model without metadata most often takes).
+ */
+export function resolveInputConvention(metadata: Record<string, string>, normalize?: Normalization): InputConvention {
+  if (normalize) return { ...normalize, normalized: true, source: '--normalize' };
+  return conventionFromMetadata(metadata) ?? {
+    ...RAW_PIXELS,
+    normalized: false,
+    source: "default (no input convention in the model's metadata; pass --normalize MEAN,STD for a model that expects normalised input)",
+  };
 }
