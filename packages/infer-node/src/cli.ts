@@ -27,7 +27,7 @@ interface InferCliOptions extends InferenceOptions {
 const INFER_FLAGS: FlagTable<InferCliOptions> = {
   model: { type: 'string', default: artifactPaths.onnxModel(), describe: 'ONNX model file (default: pnpm export\'s output)' },
   data: { type: 'string', describe: 'test set: embedded (default), mnist, or a folder with t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (.gz or not)' },
-  images: { type: 'string', array: true, describe: 'classify these image files / folders instead of a test set' },
+  images: { type: 'string', array: true, takesRest: true, describe: 'classify these image files / folders instead of a test set; names after a bare -- are taken as they are, even when they start with - (--images -- -x.png)' },
   ep: { choices: DEVICES, default: 'auto', describe: 'execution provider; auto tries cuda, then webgpu (hardware adapters only), then cpu' },
   batchSize: { type: 'number', default: DEFAULT_BATCH_SIZE, describe: 'images per model run' },
   threads: { type: 'number', describe: 'ONNX Runtime intra-op threads (default: one per core)' },
@@ -52,6 +52,7 @@ async function main(): Promise<void> {
         .conflicts('images', 'data')
         .example('$0', 'score artifacts/model/mnist-mlp.onnx on the embedded test set')
         .example('$0 --images digit.png scans/', 'classify image files')
+        .example('$0 --images -- -x.png', 'a file whose name starts with a dash: after --')
         .example('$0 --model torch.onnx --normalize 0.1307,0.3081 --ep cpu', 'a PyTorch export that takes normalised input'),
   });
   if (options.images?.length === 0) throw new UsageError('--images needs at least one file or folder');

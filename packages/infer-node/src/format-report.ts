@@ -1,4 +1,4 @@
-import { NUM_CLASSES } from '@mnist-onnx/mnist';
+import { modelForm, NUM_CLASSES } from '@mnist-onnx/mnist';
 import type { ImagesReport, InferenceReport, RunContext, TestSetReport } from './report.js';
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -16,11 +16,21 @@ export function formatProviderLines(context: RunContext): string[] {
   ];
 }
 
+/** `weights:` line: which form runs (fp32, fp16, int8 weight-only, int8 dynamic) and what export measured. */
+export function formatFormLine(metadata: Record<string, string>): string {
+  const form = modelForm(metadata);
+  const measured = form.exportAccuracy
+    ? `; at export ${pct(form.exportAccuracy.accuracy)} on ${form.exportAccuracy.dataset} (float32 ${pct(form.exportAccuracy.float32Accuracy)})`
+    : '';
+  return `weights:  ${form.name ? `${form.name} (${form.detail})` : form.detail}${measured}`;
+}
+
 function formatContext(report: InferenceReport): string[] {
   const { model, input } = report;
   return [
     ...formatProviderLines(report),
     `model:    ${model.path} (${size(model.bytes)}, opset ${model.opsetVersion}${model.producer ? `, ${model.producer}` : ''})`,
+    formatFormLine(model.metadata),
     `input:    "${model.inputName}" ${shape(model.inputShape)}, ${input.normalized ? `normalised (x − ${input.mean}) / ${input.std}` : 'raw pixels in [0,1]'} — ${input.source}`,
     `output:   "${model.outputName}" ${shape(model.outputShape)}, ${model.outputKind} (${model.outputKindSource})`,
     `session:  created in ${report.sessionCreateMs.toFixed(1)} ms`,

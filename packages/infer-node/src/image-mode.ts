@@ -18,10 +18,12 @@ export async function classifyImages(classifier: MnistClassifier, paths: string[
   const images: ImageResult[] = [];
   for (let start = 0; start < files.length; start += batchSize) {
     const chunk = files.slice(start, start + batchSize);
+    // Only the 28×28 result of each image is kept: the decoded pixels are dropped as soon as
+    // the digit is cut out of them, so a batch costs 784 floats per image, not a photo each.
     const decoded = [];
     for (const file of chunk) {
       const image = await readImageFile(file);
-      decoded.push({ file, image, digit: preprocessDigit(image) });
+      decoded.push({ file, width: image.fileWidth, height: image.fileHeight, digit: preprocessDigit(image) });
     }
     const inked = decoded.flatMap((d) => (d.digit ? [d.digit] : []));
     const input = new Float32Array(inked.length * PIXELS);
@@ -30,7 +32,7 @@ export async function classifyImages(classifier: MnistClassifier, paths: string[
     const predictions = inked.length > 0 ? argmaxRows(probabilities) : new Int32Array(0);
     let row = 0;
     for (const d of decoded) {
-      const base = { file: d.file, width: d.image.width, height: d.image.height, inverted: d.digit?.inverted ?? null };
+      const base = { file: d.file, width: d.width, height: d.height, inverted: d.digit?.inverted ?? null };
       if (d.digit === null) {
         images.push({ ...base, prediction: null, probability: null, entropyBits: null, probabilities: null });
         continue;

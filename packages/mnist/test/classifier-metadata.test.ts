@@ -7,7 +7,7 @@ const v2 = (mean: number, std: number): ClassifierMetadata => ({
   format: 'mnist-onnx/classifier',
   version: 2,
   producer: 'mnist-onnx 0.1.0',
-  input: { name: 'input', shape: ['N', 784], image: { height: 28, width: 28, polarity: 'white-on-black' }, mean, std },
+  input: { name: 'input', dtype: 'float32', shape: ['N', 784], image: { height: 28, width: 28, polarity: 'white-on-black' }, mean, std },
   output: { names: ['logits'], labels: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] },
   weights: { dtype: 'float32' },
   architecture: '784-200-200-10 (relu, relu, linear)',

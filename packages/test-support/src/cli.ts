@@ -19,6 +19,8 @@ export interface CliOptions {
   /** Called with all of stderr so far on every chunk; `kill()` SIGKILLs the child. */
   onStderr?: (stderr: string, kill: () => void) => void;
   cwd?: string;
+  /** Run this instead of `node --import tsx <entry>` (the args follow it), e.g. under a measuring tool. */
+  command?: string[];
 }
 
 /**
@@ -29,7 +31,8 @@ export function runCli(name: CliName, args: string[], options: CliOptions = {}):
   const base: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '0' };
   for (const key of GPU_ENV_KEYS) delete base[key];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, CLI_ENTRIES[name]), ...args], {
+    const [program, ...prefix] = options.command ?? [process.execPath, '--import', 'tsx', join(REPO_ROOT, CLI_ENTRIES[name])];
+    const child = spawn(program, [...prefix, ...args], {
       cwd: options.cwd ?? REPO_ROOT,
       env: { ...base, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],

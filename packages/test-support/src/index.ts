@@ -5,3 +5,5 @@ export * from './cli.js';
 export * from './gpu-env.js';
 export * from './machine.js';
 export * from './chromium.js';
+export * from './kill.js';
+export * from './peak-rss.js';

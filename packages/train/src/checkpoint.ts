@@ -1,7 +1,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { replaceDirAtomic } from '@mnist-onnx/mnist/node';
+import { checkpointContract, serializeArtifact, type CheckpointMeta } from '@mnist-onnx/mnist/artifacts';
+import { readArtifact, replaceDirAtomic, settleOutput } from '@mnist-onnx/mnist/node';
 import { CheckpointError } from './errors.js';
 import type { Hyperparameters } from './hyperparameters.js';
 import type { OptimizerState } from './optimizers.js';
@@ -9,7 +10,12 @@ import type { EpochStats } from './training-record.js';
 
 export const CHECKPOINT_JSON = 'checkpoint.json';
 export const CHECKPOINT_STATE = 'state.bin';
-const FORMAT = 'mnist-onnx-train-checkpoint';
+
+/**
+ * Where a model folder's checkpoints go unless --checkpoint-dir says otherwise: beside it, named
+ * after it, so runs with different --out folders never share (or overwrite) one.
+ */
+export const defaultCheckpointDir = (modelDir: string) => `${modelDir}-checkpoints`;
 
 /** What must match for a checkpoint to continue this run. */
 export interface RunIdentity {
@@ -34,11 +40,6 @@ export interface Checkpoint extends RunIdentity {
   elapsedSeconds: number;
 }
 
-interface TensorEntry {
-  name: string;
-  length: number;
-}
-
 /**
  * Saves the state after a complete epoch: `checkpoint.json` (run identity, epoch, RNG,
  * history) and `state.bin` (weights and optimizer slots, float32 little-endian, back to back).
@@ -56,17 +57,17 @@ export async function saveCheckpoint(dir: string, checkpoint: Checkpoint): Promi
     state.set(t.data, offset);
     offset += t.data.length;
   }
-  const { weights: _w, optimizer, ...rest } = checkpoint;
-  const meta = {
-    format: FORMAT,
-    version: 1,
+  const { weights: _w, optimizer, hyperparameters, ...rest } = checkpoint;
+  const meta: CheckpointMeta = {
     ...rest,
+    hyperparameters: { ...hyperparameters },
     optimizer: { name: optimizer.name, step: optimizer.step, slots: Object.keys(optimizer.slots) },
-    tensors: tensors.map((t): TensorEntry => ({ name: t.name, length: t.data.length })),
+    tensors: tensors.map((t) => ({ name: t.name, length: t.data.length })),
   };
+  const text = serializeArtifact(checkpointContract, meta, join(dir, CHECKPOINT_JSON));
   await replaceDirAtomic(dir, CHECKPOINT_JSON, async (temp) => {
     await writeFile(join(temp, CHECKPOINT_STATE), new Uint8Array(state.buffer));
-    await writeFile(join(temp, CHECKPOINT_JSON), `${JSON.stringify(meta, null, 2)}\n`);
+    await writeFile(join(temp, CHECKPOINT_JSON), text);
   });
 }
 
@@ -77,23 +78,17 @@ export function hasCheckpoint(dir: string): boolean {
 export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
   const jsonPath = join(dir, CHECKPOINT_JSON);
   const statePath = join(dir, CHECKPOINT_STATE);
+  // A run killed while swapping the folder in leaves it for the next start to finish.
+  await settleOutput(dir);
   if (!hasCheckpoint(dir)) throw new CheckpointError(`${jsonPath}: no checkpoint to resume from (run without --resume first)`);
-  let meta;
-  try {
-    meta = JSON.parse(await readFile(jsonPath, 'utf8'));
-  } catch (error) {
-    throw new CheckpointError(`${jsonPath}: not valid JSON (${(error as Error).message})`, { cause: error });
-  }
-  if (meta?.format !== FORMAT || meta.version !== 1 || !Array.isArray(meta.tensors)) {
-    throw new CheckpointError(`${jsonPath}: not a training checkpoint of this version`);
-  }
+  const meta = await readArtifact(checkpointContract, jsonPath);
   let bytes: Buffer;
   try {
     bytes = await readFile(statePath);
   } catch (error) {
     throw new CheckpointError(`${statePath}: cannot read (${(error as NodeJS.ErrnoException).code})`, { cause: error });
   }
-  const entries = meta.tensors as TensorEntry[];
+  const entries = meta.tensors;
   const expected = entries.reduce((sum, t) => sum + t.length * 4, 0);
   if (bytes.byteLength !== expected) throw new CheckpointError(`${statePath}: ${bytes.byteLength} bytes, expected ${expected}`);
   const state = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
@@ -104,13 +99,17 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint> {
     offset += t.length;
   }
   const pick = (prefix: string) => entries.filter((t) => t.name.startsWith(`${prefix}_`)).map((t) => byName.get(t.name)!);
+  const weights = pick('weight');
   const slots: Record<string, Float32Array[]> = {};
-  for (const slot of meta.optimizer.slots as string[]) slots[slot] = pick(slot);
-  return {
-    ...meta,
-    weights: pick('weight'),
-    optimizer: { name: meta.optimizer.name, step: meta.optimizer.step, slots },
-  } as Checkpoint;
+  for (const slot of meta.optimizer.slots) {
+    slots[slot] = pick(slot);
+    if (slots[slot].length !== weights.length) {
+      throw new CheckpointError(`${jsonPath}: optimizer.slots: slot "${slot}" has ${slots[slot].length} tensors in tensors, expected ${weights.length} (one per weight)`);
+    }
+  }
+  const { tensors: _t, ...rest } = meta;
+  // The hyperparameters are checked against this run's, key by key, by assertSameRun.
+  return { ...rest, weights, optimizer: { name: meta.optimizer.name, step: meta.optimizer.step, slots } } as unknown as Checkpoint;
 }
 
 /** Throws CheckpointError naming the first setting that differs between the checkpoint and this run. */

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { IDX_FILES } from '@mnist-onnx/mnist';
 import { ASSET_PATHS } from '../app/asset-paths.js';
+import { TFJS_WASM_FILES, TRAIN_ASSET_PATHS } from '../app/train/train-assets.js';
 
 /**
  * The onnxruntime-web runtime files the page loads at run time, each an Emscripten glue script
@@ -42,6 +43,15 @@ export function servedAssets(options: WebAssetsOptions): ServedAsset[] {
     { url: ASSET_PATHS.model, file: options.modelFile, contentType: 'application/octet-stream', missingHint: 'run pnpm train && pnpm export, or open an .onnx file on the page' },
     { url: ASSET_PATHS.testImages, file: join(options.testDataDir, IDX_FILES.testImages), contentType: 'application/octet-stream', missingHint: dataHint },
     { url: ASSET_PATHS.testLabels, file: join(options.testDataDir, IDX_FILES.testLabels), contentType: 'application/octet-stream', missingHint: dataHint },
+    // The Train panel's: the training split beside the test set, and tfjs-wasm's binaries.
+    { url: TRAIN_ASSET_PATHS.trainImages, file: join(options.testDataDir, IDX_FILES.trainImages), contentType: 'application/octet-stream', missingHint: dataHint },
+    { url: TRAIN_ASSET_PATHS.trainLabels, file: join(options.testDataDir, IDX_FILES.trainLabels), contentType: 'application/octet-stream', missingHint: dataHint },
+    ...TFJS_WASM_FILES.map((name) => ({
+      url: `${TRAIN_ASSET_PATHS.tfjsWasmDir}${name}`,
+      file: createRequire(import.meta.url).resolve(`@tensorflow/tfjs-backend-wasm/dist/${name}`),
+      contentType: 'application/wasm',
+      missingHint: 'run pnpm install',
+    })),
     ...ORT_RUNTIME_FILES.map((name) => ({
       url: `${ASSET_PATHS.ortDir}${name}`,
       file: ortRuntimeFile(name),

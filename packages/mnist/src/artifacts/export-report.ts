@@ -18,13 +18,17 @@ export const exportReportSchema = z.object({
     parameters: z.int(),
     input: z.object({ name: z.string(), shape: z.array(z.union([z.string(), z.int()])) }),
     outputs: z.array(z.string()),
-    dtype: z.enum(['float32', 'float16']),
+    dtype: z.enum(['float32', 'float16', 'int8']),
+    /** How an int8 model computes (null for float models; absent in reports written before int8). */
+    quantization: z.enum(['weight-only', 'dynamic']).nullable().optional(),
     normalizationFolded: z.boolean(),
   }),
   verification: z.object({
     dataset: z.string(),
     samples: z.int(),
     executionProvider: z.literal('cpu'),
+    /** Images per run in the verification (absent in reports written before int8). */
+    batchSize: z.int().optional(),
     tfjsBackend: z.string(),
     /** The ONNX output compared with the tfjs model's output. */
     comparedOutput: z.string(),
@@ -40,6 +44,9 @@ export const exportReportSchema = z.object({
     accuracyChange: z.number(),
     tfjsCorrect: z.int(),
     onnxCorrect: z.int(),
+    /** Percentage points the file lost against float32 (negative: gained), and the limit it had to meet. */
+    accuracyDropPoints: z.number().optional(),
+    maxAccuracyDrop: z.number().optional(),
   }),
   /** The ONNX file's metadata_props, as written. */
   metadata: z.record(z.string(), z.string()),

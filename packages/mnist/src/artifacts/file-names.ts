@@ -24,7 +24,8 @@ export const ARTIFACT_LAYOUT = {
   fullMnist: ['data', 'mnist'],
   tfjsModel: ['model', 'tfjs'],
   trainingRecord: ['model', 'tfjs', ARTIFACT_FILES.trainingRecord],
-  checkpoints: ['model', 'checkpoints'],
+  /** Train's checkpoints of the default model folder: `<model folder>-checkpoints`, beside it. */
+  checkpoints: ['model', 'tfjs-checkpoints'],
   onnxModel: ['model', ARTIFACT_FILES.onnxModel],
   exportReport: ['model', ARTIFACT_FILES.exportReport],
   inferReport: [ARTIFACT_FILES.inferReport],

@@ -6,3 +6,4 @@ export * from './contract.js';
 export * from './training-record.js';
 export * from './export-report.js';
 export * from './infer-report.js';
+export * from './checkpoint.js';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { ArtifactError } from '../artifacts/artifact-error.js';
 import { parseArtifact, serializeArtifact, type ArtifactContract } from '../artifacts/contract.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from './atomic-output.js';
 
 async function readText(path: string): Promise<string> {
   try {

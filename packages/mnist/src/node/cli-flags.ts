@@ -1,5 +1,5 @@
 import yargs, { type Argv, type Options as YargsOption, type PositionalOptions } from 'yargs';
-import { failWithUsageError } from './cli-support.js';
+import { failWithUsageError, UsageError } from './cli-support.js';
 
 /**
  * Each CLI declares its flags once, in a table typed against the options of the function it
@@ -39,6 +39,11 @@ export interface StringFlag<T extends string> extends FlagCommon {
 export interface StringArrayFlag extends FlagCommon {
   type: 'string';
   array: true;
+  /**
+   * Also takes every argument after a bare `--`, as they are: the POSIX way to pass a value
+   * that starts with a dash (`--images -- -x.png`). At most one flag of a command has it.
+   */
+  takesRest?: true;
 }
 
 /** A flag typed as text whose value is something else (`--normalize 0.1307,0.3081`). */
@@ -69,7 +74,7 @@ export type FlagTable<Options> = { [K in keyof Options]-?: FlagSpec<NonNullable<
 /** What the command line gave, keyed like the options (flags left out are absent). */
 export type FlagValues<Options> = { [K in keyof Options]?: Options[K] };
 
-type AnySpec = FlagCommon & { type?: string; choices?: readonly string[]; default?: unknown; array?: true; parse?: (raw: string) => unknown };
+type AnySpec = FlagCommon & { type?: string; choices?: readonly string[]; default?: unknown; array?: true; takesRest?: true; parse?: (raw: string) => unknown };
 
 const isGroup = (spec: object): spec is FlagGroup<unknown> => 'group' in spec;
 const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -140,7 +145,25 @@ export interface CommandLine<Options> {
  * bad values are UsageErrors (one line), --help lists the table, there is no --version.
  */
 export async function parseCommandLine<Options>(args: string[], command: CommandLine<Options>): Promise<FlagValues<Options>> {
-  const parser = declareFlags(yargs(args).scriptName(command.name).usage(`$0 [options]\n\n${command.summary}`), command.flags);
+  // Everything after a bare `--` is data, never a flag: it goes to the flag that takes it.
+  const cut = args.indexOf('--');
+  const [flagArgs, rest] = cut < 0 ? [args, []] : [args.slice(0, cut), args.slice(cut + 1)];
+  const parser = declareFlags(yargs(flagArgs).scriptName(command.name).usage(`$0 [options]\n\n${command.summary}`), command.flags);
   const argv = await (command.configure?.(parser) ?? parser).strict().fail(failWithUsageError).help().version(false).parseAsync();
-  return readFlags(command.flags, argv);
+  const values = readFlags(command.flags, argv);
+  if (cut >= 0) appendRest(command.flags, values as Record<string, unknown>, rest);
+  return values;
+}
+
+/** Adds the arguments after `--` to the flag that takes them (see StringArrayFlag.takesRest). */
+function appendRest(table: object, values: Record<string, unknown>, rest: string[]): void {
+  const taker = entries(table).find((e) => e.spec.takesRest);
+  if (!taker) {
+    if (rest.length === 0) return;
+    throw new UsageError(`unexpected arguments after --: ${rest.join(' ')} (this command takes no file names there)`);
+  }
+  let target = values;
+  for (const key of taker.path.slice(0, -1)) target = (target[key] ??= {}) as Record<string, unknown>;
+  const key = taker.path.at(-1)!;
+  target[key] = [...((target[key] as string[] | undefined) ?? []), ...rest];
 }

