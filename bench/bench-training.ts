@@ -32,6 +32,8 @@ export async function benchTraining(options: BenchOptions, reference: ReferenceR
             overrides: r.overrides,
             epochs: slow ? 1 : Math.max(1, Math.round(options.seconds)),
             ...(slow ? { maxBatches: Math.ceil(SLOW_BACKEND_SAMPLES / r.hp.batchSize) } : {}),
+            // One thread, as the table says: worker threads have their own table (bench-workers.ts).
+            workers: 0,
           });
           series.add(`tfjs ${backend}`, tfjsThreads(backend), m, m.notes);
           log(`round ${round}/${options.rounds} · ${r.name} · tfjs ${backend}: ${formatRate(m.perSecond)} samples/s (loss ${m.lossLastEpoch.toFixed(3)})`);

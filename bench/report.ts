@@ -1,9 +1,12 @@
+import type { WorkerScaling } from './bench-workers.js';
 import type { AtThreads } from './figures.js';
 import type { KernelChoice } from './kernel-choice.js';
 import { formatMarkdown, kernelSummary } from './markdown.js';
+import { formatModelForms, formatModelFormsMarkdown, type FormsComparison } from './model-forms.js';
 import type { SampledPeak } from './matmul-peak.js';
 import type { TorchEnv } from './python.js';
 import { formatPercent, formatRatio, formatTable, formatWithRange } from './table.js';
+import { formatWorkerScaling, workerScalingMarkdown } from './workers-report.js';
 
 /** One system's figure at one thread count in one comparison. */
 export interface Row {
@@ -55,7 +58,11 @@ export interface BenchResult {
   threads: number[];
   dataset: { dir: string; train: number; test: number };
   training: TrainingComparison[];
+  /** Training samples/s on 1, 2, … worker threads at several batch sizes (empty when not measured). */
+  workers?: WorkerScaling[];
   inference: { model: string; images: number; comparisons: InferenceComparison[] } | null;
+  /** Size, accuracy and speed of float32, float16 and both int8 forms (absent in older results). */
+  forms?: FormsComparison | null;
   notes: string[];
 }
 
@@ -101,6 +108,7 @@ export function formatResult(result: BenchResult): string {
   for (const t of result.training) {
     out.push('', `Training, ${t.description} — samples/s; ${bestLabel(t.pytorchBest)}`, formatTable(headers('samples/s'), rows(t.rows)));
   }
+  if (result.workers?.length) out.push(formatWorkerScaling(result.workers, result.rounds));
   if (result.inference) {
     out.push('', `Inference model for onnxruntime: ${result.inference.model}`);
     for (const c of result.inference.comparisons) {
@@ -108,7 +116,10 @@ export function formatResult(result: BenchResult): string {
       out.push('', `Inference, ${label} — images/s; ${bestLabel(c.pytorchBest)}`, formatTable(headers('images/s'), rows(c.rows)));
     }
   }
+  if (result.forms) out.push('', formatModelForms(result.forms));
   out.push('', ...result.notes.map((n) => `note: ${n}`));
   out.push('', 'README tables (markdown):', '', formatMarkdown(result));
+  if (result.workers?.length) out.push('', 'Training on worker threads, samples/s (× 1 worker):', '', workerScalingMarkdown(result.workers));
+  if (result.forms) out.push('', formatModelFormsMarkdown(result.forms));
   return out.join('\n');
 }

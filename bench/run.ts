@@ -8,7 +8,9 @@ import { loadDataset, runCli, writeFileAtomic } from '@mnist-onnx/mnist/node';
 import { BackendUnavailableError, selectBackend } from '@mnist-onnx/train';
 import { env as ortEnv } from 'onnxruntime-node';
 import { benchInference } from './bench-inference.js';
+import { benchModelForms } from './model-forms.js';
 import { benchTraining, isSlow, SLOW_BACKEND_SAMPLES } from './bench-training.js';
+import { benchWorkers, WORKER_BATCHES } from './bench-workers.js';
 import { BenchError } from './errors.js';
 import { INFERENCE_FLOPS_PER_SAMPLE, TRAINING_FLOPS_PER_SAMPLE } from './figures.js';
 import { OPENBLAS_VARIABLES } from './kernel-choice.js';
@@ -66,6 +68,7 @@ async function main(): Promise<void> {
         (options.backends.some(isSlow) ? `; cpu and webgpu epochs are cut to ${SLOW_BACKEND_SAMPLES} samples` : ''),
       `PyTorch training: the same MLP, data, batch size, optimizer, schedule and augmentation, tensors in memory (bench/pytorch_reference.py)`,
     ] : []),
+    ...(options.training ? [`worker threads: pnpm train --workers N on the reference recipe at batch ${WORKER_BATCHES.join(', ')}, N from 1 to the cores, beside the main thread alone and PyTorch at its fastest, alternately round by round`] : []),
     ...(options.inference ? ['inference: onnxruntime-node session.run, tfjs model.predict + data(), PyTorch eval under inference_mode, on prepared test-set tensors'] : []),
     `PyTorch runs at each of ${options.threads.join(', ')} thread(s), torch and OpenBLAS both set to it; "× PyTorch fastest" divides by PyTorch's median at its fastest thread count in the same table`,
     removed.length > 0
@@ -77,7 +80,10 @@ async function main(): Promise<void> {
   ];
   const problems = new Problems();
   const training = options.training ? await benchTraining(options, kernel.runner, split.dir, peaks, problems) : undefined;
+  const workers = options.training ? await benchWorkers(options, kernel.runner, split.dir, problems) : [];
   const inference = options.inference ? await benchInference(options, kernel.runner, split.dir, split.test, peaks, problems) : undefined;
+  // fp32, fp16 and both int8 forms of the trained model, on one onnxruntime thread.
+  const forms = options.inference ? await benchModelForms(split.test, { rounds: options.rounds, seconds: Math.max(0.5, options.seconds / 2), threads: 1, spin: options.spin, batches: [1, 200, 'all'] }) : null;
   const peakAtEnd = await measureMatmulPeak(kernel.runner, peakThreads);
   log(`fp32 matmul peak at the end: ${formatGflops(peakAtEnd.gflops)}`);
   if (peakAtEnd.env.openblasCore !== kernel.peak.env.openblasCore) {
@@ -101,7 +107,9 @@ async function main(): Promise<void> {
     threads: options.threads,
     dataset: { dir: split.dir, train: split.train.count, test: split.test.count },
     training: training?.(peak) ?? [],
+    workers,
     inference: inference?.(peak) ?? null,
+    forms,
     notes: [
       ...notes,
       `"of peak": throughput × FLOPs per sample ÷ the fp32 matmul peak at the row's thread count, the best timing on the chosen kernel at the start, after each PyTorch measurement and at the end (${Object.entries(peak.samples).map(([t, n]) => `${n} at ${t} thread${t === '1' ? '' : 's'}`).join(', ')})`,

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { train, type Hyperparameters } from '@mnist-onnx/train';
+import { train, type Hyperparameters, type TrainHooks, type TrainOptions } from '@mnist-onnx/train';
 import type { Measurement } from './figures.js';
 
 export interface TfjsTrainingRun {
@@ -14,11 +14,26 @@ export interface TfjsTrainingRun {
   epochs: number;
   /** Cut each epoch to this many batches (slow backends); undefined = whole epochs. */
   maxBatches?: number;
+  /** Data-parallel worker threads (0: the main thread alone); undefined = train()'s default. */
+  workers?: TrainOptions['workers'];
 }
+
+type WorkerTimingInfo = Parameters<NonNullable<TrainHooks['onWorkerTimings']>>[0];
+export type StepTiming = WorkerTimingInfo['workers'][number];
 
 export interface TfjsTraining extends Measurement {
   lossLastEpoch: number;
   notes: string[];
+  /** On worker threads: milliseconds per step in each part, averaged over the workers and the timed epochs. */
+  perStep?: StepTiming;
+}
+
+/** Milliseconds per step in each part, averaged over workers and epochs. */
+function meanPerStep(epochs: WorkerTimingInfo[]): StepTiming | undefined {
+  if (epochs.length === 0) return undefined;
+  const parts = Object.keys(epochs[0].workers[0]) as (keyof StepTiming)[];
+  const steps = epochs.reduce((s, e) => s + e.steps * e.workers.length, 0);
+  return Object.fromEntries(parts.map((part) => [part, epochs.reduce((s, e) => s + e.workers.reduce((t, w) => t + w[part], 0), 0) / steps])) as StepTiming;
 }
 
 /**
@@ -29,6 +44,7 @@ export interface TfjsTraining extends Measurement {
 export async function measureTfjsTraining(run: TfjsTrainingRun): Promise<TfjsTraining> {
   const dir = await mkdtemp(join(tmpdir(), 'mnist-onnx-bench-'));
   try {
+    const timings: WorkerTimingInfo[] = [];
     const result = await train({
       preset: run.preset,
       overrides: { ...run.overrides, epochs: 1 + run.epochs },
@@ -36,7 +52,8 @@ export async function measureTfjsTraining(run: TfjsTrainingRun): Promise<TfjsTra
       out: join(dir, 'tfjs'),
       checkpointDir: join(dir, 'checkpoints'),
       ...(run.maxBatches ? { maxBatches: run.maxBatches } : {}),
-    });
+      ...(run.workers !== undefined ? { workers: run.workers } : {}),
+    }, { onWorkerTimings: (info) => timings.push(info) });
     result.model.dispose();
     const timed = result.record.history.slice(1);
     const seconds = timed.reduce((s, h) => s + h.seconds, 0);
@@ -47,6 +64,7 @@ export async function measureTfjsTraining(run: TfjsTrainingRun): Promise<TfjsTra
       samples: Math.round(samples),
       lossLastEpoch: timed.at(-1)!.trainLoss,
       notes: result.record.backendNotes,
+      perStep: meanPerStep(timings.filter((t) => t.epoch > 1)),
     };
   } finally {
     await rm(dir, { recursive: true, force: true });

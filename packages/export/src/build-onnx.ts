@@ -1,8 +1,11 @@
 import onnxProto from 'onnx-proto';
 import type { onnx as Onnx } from 'onnx-proto';
 import { Float16RangeError } from './errors.js';
-import { FLOAT16_MAX, toFloat16Bits } from './float16.js';
+import { FLOAT16_MAX } from './float16.js';
+import { FLOAT_TYPE, GraphBuilder, floatAttr, intAttr, type WeightDtype } from './graph-builder.js';
 import type { Activation, DenseStep, MlpSpec } from './mlp-spec.js';
+import { addDynamicInt8Dense, addWeightOnlyInt8Kernel } from './quantized-dense.js';
+import type { QuantizationScheme } from './quantize.js';
 
 const { onnx } = onnxProto;
 
@@ -20,10 +23,14 @@ export const PROBABILITIES_NAME = 'probabilities';
 /** The symbolic batch dimension of input and outputs. */
 export const BATCH_DIM = 'N';
 
-export type WeightDtype = 'float32' | 'float16';
+export { WEIGHT_DTYPES, float16RawData, float32RawData, type WeightDtype } from './graph-builder.js';
 
 export interface OnnxBuildOptions {
   dtype: WeightDtype;
+  /** How an int8 model computes (default weight-only); ignored for float dtypes. */
+  quantization?: QuantizationScheme;
+  /** The file the weights came from, named in errors about them (default "the model"). */
+  source?: string;
   /** Add a Softmax output `probabilities` (always there when the model ends in softmax). */
   probabilities: boolean;
   /** Whether the first Dense layer's weights already include the input normalisation. */
@@ -44,32 +51,6 @@ export interface BuiltOnnx {
   parameters: number;
   /** Graph outputs in order: `logits`, then `probabilities` when present. */
   outputs: string[];
-}
-
-const { FLOAT, INT } = onnx.AttributeProto.AttributeType;
-const { FLOAT: FLOAT_TYPE, FLOAT16: FLOAT16_TYPE } = onnx.TensorProto.DataType;
-
-const floatAttr = (name: string, f: number): Onnx.IAttributeProto => ({ name, type: FLOAT, f });
-const intAttr = (name: string, i: number): Onnx.IAttributeProto => ({ name, type: INT, i });
-
-/**
- * Little-endian float32 bytes of `values`, whatever the host byte order and even when
- * `values` is a view at an offset into a larger buffer: a DataView writes each element
- * explicitly, where viewing `values.buffer` directly would pick up the wrong bytes for a view.
- */
-export function float32RawData(values: Float32Array): Uint8Array {
-  const out = new Uint8Array(values.length * 4);
-  const view = new DataView(out.buffer);
-  for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i], true);
-  return out;
-}
-
-/** Little-endian binary16 bytes of `values` (rounded to nearest even). */
-export function float16RawData(values: Float32Array): Uint8Array {
-  const out = new Uint8Array(values.length * 2);
-  const view = new DataView(out.buffer);
-  for (let i = 0; i < values.length; i++) view.setUint16(i * 2, toFloat16Bits(values[i]), true);
-  return out;
 }
 
 function tensorType(elemType: number, dims: (number | string)[]): Onnx.ITypeProto {
@@ -100,47 +81,12 @@ function activationAttributes(activation: Activation): Onnx.IAttributeProto[] {
   return [];
 }
 
-class GraphBuilder {
-  readonly nodes: Onnx.INodeProto[] = [];
-  readonly initializers: Onnx.ITensorProto[] = [];
-  parameters = 0;
-
-  constructor(private readonly dtype: WeightDtype) {}
-
-  /**
-   * Adds a weight as an initializer and returns the name of a float32 tensor holding it. For
-   * float16 the stored tensor is half precision and a Cast restores float32, so the graph
-   * still computes (and takes its input) in float32: onnxruntime folds the Cast once at load,
-   * and the kernels that run are the well-trodden float32 ones on every execution provider.
-   */
-  weight(name: string, dims: number[], values: Float32Array, docString: string): string {
-    this.parameters += values.length;
-    if (this.dtype === 'float32') {
-      this.initializers.push({ name, dims, dataType: FLOAT_TYPE, rawData: float32RawData(values), docString });
-      return name;
-    }
-    this.initializers.push({ name, dims, dataType: FLOAT16_TYPE, rawData: float16RawData(values), docString });
-    const cast = `${name}/float32`;
-    this.nodes.push({ name: `${name}/Cast`, opType: 'Cast', input: [name], output: [cast], attribute: [intAttr('to', FLOAT_TYPE)] });
-    return cast;
-  }
-
-  node(name: string, opType: string, input: string[], attribute: Onnx.IAttributeProto[] = []): string {
-    this.nodes.push({ name, opType, input, output: [name], attribute });
-    return name;
-  }
-
-  rename(from: string, to: string): void {
-    for (const node of this.nodes) {
-      node.input = node.input!.map((n) => (n === from ? to : n));
-      node.output = node.output!.map((n) => (n === from ? to : n));
-    }
-  }
-}
-
-function addDense(graph: GraphBuilder, step: DenseStep, input: string, folded: boolean): string {
+function addDense(graph: GraphBuilder, step: DenseStep, input: string, folded: boolean, options: OnnxBuildOptions): string {
   const kernelDoc = `Dense "${step.name}" kernel [${step.inputs}, ${step.units}] as stored by tfjs${folded ? ', with the input normalisation folded in' : ''}`;
-  const kernel = graph.weight(`${step.name}/kernel`, [step.inputs, step.units], step.kernel, kernelDoc);
+  const source = options.source ?? 'the model';
+  const int8 = options.dtype === 'int8';
+  if (int8 && options.quantization === 'dynamic') return addDynamicInt8Dense(graph, step, input, kernelDoc, source);
+  const kernel = int8 ? addWeightOnlyInt8Kernel(graph, step, kernelDoc, source) : graph.weight(`${step.name}/kernel`, [step.inputs, step.units], step.kernel, kernelDoc);
   const inputs = [input, kernel];
   if (step.bias) inputs.push(graph.weight(`${step.name}/bias`, [step.units], step.bias, `Dense "${step.name}" bias`));
   // transB = 0 on purpose: tfjs (like Keras) stores a Dense kernel as [inputs, units], which is
@@ -164,7 +110,7 @@ export function buildOnnx(spec: MlpSpec, options: OnnxBuildOptions): BuiltOnnx {
   let firstDense = true;
   for (const step of spec.steps) {
     if (step.kind === 'dense') {
-      current = addDense(graph, step, current, options.normalizationFolded && firstDense);
+      current = addDense(graph, step, current, options.normalizationFolded && firstDense, options);
       firstDense = false;
     } else {
       const op = ACTIVATION_OPS[step.activation.type];

@@ -4,6 +4,7 @@ import { LOGITS_NAME, PROBABILITIES_NAME, buildOnnx, type BuiltOnnx, type Weight
 import { foldNormalization } from './fold-normalization.js';
 import { buildDocString, buildMetadata } from './metadata.js';
 import { buildMlpSpec, type MlpSpec } from './mlp-spec.js';
+import type { QuantizationScheme } from './quantize.js';
 import type { TfjsModelFiles } from './read-tfjs-model.js';
 import { parseTopology } from './topology.js';
 import type { TrainingSummary } from './training-record.js';
@@ -21,6 +22,8 @@ export interface ConvertOptions {
   probabilities?: boolean;
   /** Weight precision in the file (default float32). */
   dtype?: WeightDtype;
+  /** How an int8 model computes (default weight-only); only with dtype int8. */
+  quantization?: QuantizationScheme;
   /** From training-record.json, for the metadata. */
   training?: TrainingSummary;
 }
@@ -38,6 +41,7 @@ export interface Converted {
 export function convertToOnnx(files: TfjsModelFiles, options: ConvertOptions = {}): Converted {
   const fold = options.foldNormalization ?? true;
   const dtype = options.dtype ?? 'float32';
+  const quantization = dtype === 'int8' ? (options.quantization ?? 'weight-only') : undefined;
   const file = files.modelJsonPath;
   const spec = buildMlpSpec(file, parseTopology(file, files.modelTopology), files.weights);
   const onnxSpec = fold ? foldNormalization(file, spec, MNIST_MEAN, MNIST_STD) : spec;
@@ -47,6 +51,7 @@ export function convertToOnnx(files: TfjsModelFiles, options: ConvertOptions = {
     spec,
     normalizationFolded: fold,
     dtype,
+    quantization,
     outputs: endsInSoftmax || options.probabilities ? [LOGITS_NAME, PROBABILITIES_NAME] : [LOGITS_NAME],
     producer: PRODUCER,
     weightsSha256: files.weightsSha256,
@@ -56,6 +61,8 @@ export function convertToOnnx(files: TfjsModelFiles, options: ConvertOptions = {
   const metadata = buildMetadata(describe);
   const built = buildOnnx(onnxSpec, {
     dtype,
+    quantization,
+    source: file,
     probabilities: options.probabilities ?? false,
     normalizationFolded: fold,
     graphName: 'mnist-mlp',

@@ -72,3 +72,17 @@ export class TrainingRecordError extends MnistOnnxError {
     this.file = file;
   }
 }
+
+/** An export option out of range or contradicting another (`--quantize` without int8, a negative drop). */
+export class ExportOptionError extends MnistOnnxError {
+  constructor(message: string) {
+    super('EXPORT_OPTION', message);
+  }
+}
+
+/** The quantised model's test accuracy fell more than the allowed points below float32's: nothing is written. */
+export class AccuracyDropError extends MnistOnnxError {
+  constructor(message: string) {
+    super('EXPORT_ACCURACY_DROP', message);
+  }
+}

@@ -1,12 +1,18 @@
-import { IMAGE_SIDE, LABELS, MNIST_MEAN, MNIST_STD } from '@mnist-onnx/mnist';
+import {
+  CLASSIFIER_METADATA_FORMAT, CLASSIFIER_METADATA_VERSION, encodeClassifierMetadata, IMAGE_SIDE, LABELS, MNIST_MEAN, MNIST_STD, readClassifierMetadata,
+  type ClassifierMetadata,
+} from '@mnist-onnx/mnist';
 import { BATCH_DIM, INPUT_NAME, LOGITS_NAME, type WeightDtype } from './build-onnx.js';
 import type { MlpSpec } from './mlp-spec.js';
-import type { TrainingSummary } from './training-record.js';
+import type { QuantizationScheme } from './quantize.js';
+import type { TrainingSummary } from './training-summary.js';
 
 export interface DescribeInput {
   spec: MlpSpec;
   normalizationFolded: boolean;
   dtype: WeightDtype;
+  /** Set for int8 models only. */
+  quantization?: QuantizationScheme;
   outputs: string[];
   producer: string;
   weightsSha256: string;
@@ -37,36 +43,85 @@ function inputConvention(folded: boolean): string {
 }
 
 /**
- * `metadata_props` of the model. Every value is a string; structured ones are JSON so that a
- * reader can parse them (`labels`, `input_format`, `outputs`).
+ * What the file says about itself, in the classifier metadata contract (version 2, one JSON
+ * value under one key: see @mnist-onnx/mnist, classifier/metadata.ts). The input convention is
+ * said once, as the mean and std the model expects: 0 and 1 when the normalisation is folded in.
  */
-export function buildMetadata(input: DescribeInput): Record<string, string> {
-  const { normalizationFolded: folded } = input;
-  const metadata: Record<string, string> = {
+export function describeClassifier(input: DescribeInput): ClassifierMetadata {
+  const folded = input.normalizationFolded;
+  const training = input.training;
+  const trainingFacts = {
+    ...(training?.testAccuracy !== undefined ? { testAccuracy: training.testAccuracy } : {}),
+    ...(training?.datasetId !== undefined ? { datasetId: training.datasetId } : {}),
+    ...(training?.preset !== undefined ? { preset: training.preset } : {}),
+    ...(training?.finishedAt !== undefined ? { finishedAt: training.finishedAt } : {}),
+  };
+  return {
+    format: CLASSIFIER_METADATA_FORMAT,
+    version: CLASSIFIER_METADATA_VERSION,
     producer: input.producer,
-    labels: JSON.stringify(LABELS),
-    input_convention: inputConvention(folded),
-    input_format: JSON.stringify({
+    input: {
       name: INPUT_NAME,
       dtype: 'float32',
       shape: [BATCH_DIM, IMAGE_SIDE * IMAGE_SIDE],
-      image: { height: IMAGE_SIDE, width: IMAGE_SIDE, layout: 'row-major', polarity: 'white digit on black background' },
-      range: folded ? [0, 1] : 'normalized',
-      normalization: { mean: MNIST_MEAN, std: MNIST_STD, folded },
-    }),
-    normalization_folded: String(folded),
-    outputs: JSON.stringify(input.outputs),
-    weights_dtype: input.dtype,
+      image: { height: IMAGE_SIDE, width: IMAGE_SIDE, polarity: 'white-on-black' },
+      mean: folded ? 0 : MNIST_MEAN,
+      std: folded ? 1 : MNIST_STD,
+    },
+    output: { names: [...input.outputs], labels: [...LABELS] },
+    weights: { dtype: input.dtype, ...(input.quantization ? { quantization: quantizationMetadata(input.quantization) } : {}) },
     architecture: architecture(input.spec),
-    source_format: input.sourceFormat,
-    source_weights_sha256: input.weightsSha256,
+    source: { format: input.sourceFormat, weightsSha256: input.weightsSha256 },
+    ...(Object.keys(trainingFacts).length > 0 ? { training: trainingFacts } : {}),
   };
-  const training = input.training;
-  if (training?.testAccuracy !== undefined) metadata.training_test_accuracy = String(training.testAccuracy);
-  if (training?.datasetId !== undefined) metadata.training_dataset_id = training.datasetId;
-  if (training?.preset !== undefined) metadata.training_preset = training.preset;
-  if (training?.finishedAt !== undefined) metadata.training_finished_at = training.finishedAt;
-  return metadata;
+}
+
+/** `metadata_props` of the model: the one versioned entry (see describeClassifier). */
+export function buildMetadata(input: DescribeInput): Record<string, string> {
+  return encodeClassifierMetadata(describeClassifier(input));
+}
+
+/** What `metadata_props.quantization` holds (JSON): how an int8 file computes. */
+export interface QuantizationMetadata {
+  scheme: QuantizationScheme;
+  weights: string;
+  activations: string;
+  ops: string;
+}
+
+export function quantizationMetadata(scheme: QuantizationScheme): QuantizationMetadata {
+  const weights = 'int8, symmetric (no zero point), one float32 scale per output unit';
+  return scheme === 'dynamic'
+    ? { scheme, weights, activations: 'uint8, asymmetric, one scale per run computed from the whole batch: a prediction depends on which images share the run (export measured one image per run)', ops: 'DynamicQuantizeLinear, MatMulInteger, Cast, Mul, Add (onnxruntime has no WebGPU kernels for the integer ops: they run on the CPU there)' }
+    : { scheme, weights, activations: 'float32', ops: 'Cast to float32 and Mul by the scales (constants: folded at load), then Gemm in float32' };
+}
+
+/** What export measured on the very file it writes, on the named test set. */
+export interface VerificationFacts {
+  dataset: string;
+  samples: number;
+  batchSize: number;
+  accuracy: number;
+  float32Accuracy: number;
+}
+
+/**
+ * `metadata` with what only verification knows added: the test accuracy of this very file,
+ * measured at export in onnxruntime, beside the float32 (tfjs) model's.
+ */
+export function withVerification(metadata: Record<string, string>, verification: VerificationFacts): Record<string, string> {
+  const current = readClassifierMetadata(metadata);
+  if (!current.found) throw new Error(`withVerification: the metadata holds no classifier entry${current.problem ? ` (${current.problem})` : ''}`);
+  return { ...metadata, ...encodeClassifierMetadata({ ...current.metadata, verification }) };
+}
+
+function weightsSentence(input: DescribeInput): string {
+  if (input.dtype === 'float16') return 'Weights stored as float16 and cast to float32 inside the graph.';
+  if (input.dtype !== 'int8') return `Weights stored as ${input.dtype}.`;
+  if (input.quantization === 'dynamic') {
+    return 'Weights stored as symmetric int8 with one scale per unit; activations quantised to uint8 at run time (DynamicQuantizeLinear → MatMulInteger), which onnxruntime runs on the CPU even under its WebGPU execution provider.';
+  }
+  return 'Weights stored as symmetric int8 with one scale per unit and turned back into float32 inside the graph (Cast → Mul → Gemm; constants that a runtime folds at load).';
 }
 
 /** The model's `doc_string`: what it is and how to feed it, for anyone opening the file. */
@@ -76,6 +131,6 @@ export function buildDocString(input: DescribeInput): string {
     `MNIST handwritten-digit classifier: a multilayer perceptron ${architecture(input.spec)}, trained with TensorFlow.js and exported by ${input.producer}.`,
     `Input ${inputConvention(input.normalizationFolded)}.`,
     `Output ${outputs}: scores for the digits 0-9; the argmax is the prediction.`,
-    `Weights stored as ${input.dtype}${input.dtype === 'float16' ? ' and cast to float32 inside the graph' : ''}.`,
+    weightsSentence(input),
   ].join(' ');
 }

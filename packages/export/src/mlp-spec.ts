@@ -1,6 +1,6 @@
 import { NUM_CLASSES, PIXELS } from '@mnist-onnx/mnist';
 import { UnsupportedModelError, WeightShapeError } from './errors.js';
-import type { Weight } from './read-tfjs-model.js';
+import type { Weight } from './weight.js';
 import type { LayerChain, LayerConfig } from './topology.js';
 
 /** The element-wise activations the ONNX graph can express (opset 13 ops). */

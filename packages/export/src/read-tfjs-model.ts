@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { ModelJsonError, NonFiniteWeightError, WeightFileError, WeightShapeError } from './errors.js';
+import type { Weight } from './weight.js';
 
 /** One entry of `weightsManifest[].weights` in a tfjs `model.json`. */
 export interface WeightSpec {
@@ -10,14 +11,7 @@ export interface WeightSpec {
   dtype: 'float32';
 }
 
-/** A weight read from its shard: `values` is a float32 copy that owns its buffer. */
-export interface Weight {
-  name: string;
-  shape: number[];
-  values: Float32Array;
-  /** The shard file the weight starts in (for error messages). */
-  file: string;
-}
+export type { Weight } from './weight.js';
 
 /** A tfjs LayersModel as stored on disk, every part checked. */
 export interface TfjsModelFiles {

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { ARTIFACT_FILES, ArtifactError, artifactView, trainingRecordContract, trainingRecordSchema } from '@mnist-onnx/mnist/artifacts';
 import { readArtifactIfPresent } from '@mnist-onnx/mnist/node';
 import { TrainingRecordError } from './errors.js';
+import type { TrainingSummary } from './training-summary.js';
 
 /**
  * The part of the training record export puts in the ONNX metadata, validated as such: a
@@ -15,14 +16,7 @@ const provenanceView = artifactView(
   }),
 );
 
-/** The parts of packages/train's `training-record.json` that end up in the ONNX metadata. */
-export interface TrainingSummary {
-  file: string;
-  testAccuracy: number | undefined;
-  datasetId: string | undefined;
-  preset: string | undefined;
-  finishedAt: string | undefined;
-}
+export type { TrainingSummary } from './training-summary.js';
 
 /**
  * Reads `training-record.json` from the model folder. A missing record is fine (a model

@@ -3,13 +3,26 @@ import { InferenceSession, Tensor, env } from 'onnxruntime-node';
 import { INPUT_NAME } from './build-onnx.js';
 import { VerificationError } from './errors.js';
 
-/** Runs ONNX bytes in onnxruntime-node on the CPU EP; returns the named outputs, flat. */
-export async function runOnnx(bytes: Uint8Array, inputs: Float32Array, count: number, features: number, outputNames: string[]): Promise<Record<string, Float32Array>> {
+/**
+ * Runs ONNX bytes in onnxruntime-node on the CPU EP; returns the named outputs, flat.
+ * `batch` rows go into each run (default: all at once). It matters only for a model whose
+ * result depends on its batch, as int8 dynamic's does (one activation scale per run).
+ */
+export async function runOnnx(bytes: Uint8Array, inputs: Float32Array, count: number, features: number, outputNames: string[], batch = count): Promise<Record<string, Float32Array>> {
   const session = await InferenceSession.create(bytes, { executionProviders: ['cpu'] });
   try {
-    const feeds = { [INPUT_NAME]: new Tensor('float32', inputs, [count, features]) };
-    const results = await session.run(feeds, outputNames);
-    return Object.fromEntries(outputNames.map((name) => [name, results[name].data as Float32Array]));
+    const outputs: Record<string, Float32Array> = {};
+    for (let start = 0; start < count; start += batch) {
+      const rows = Math.min(batch, count - start);
+      const feeds = { [INPUT_NAME]: new Tensor('float32', inputs.subarray(start * features, (start + rows) * features), [rows, features]) };
+      const results = await session.run(feeds, outputNames);
+      for (const name of outputNames) {
+        const data = results[name].data as Float32Array;
+        if (rows === count) outputs[name] = data;
+        else (outputs[name] ??= new Float32Array((count * data.length) / rows)).set(data, (start * data.length) / rows);
+      }
+    }
+    return outputs;
   } finally {
     await session.release();
   }

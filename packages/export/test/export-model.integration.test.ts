@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VerificationError, exportModel, inspectOnnx, useCpuBackend, type ExportReport } from '../src/index.js';
+import { CLASSIFIER_METADATA_KEY, conventionFromMetadata, modelForm, readClassifierMetadata } from '@mnist-onnx/mnist';
 import { buildTestModel, saveTfjsModel } from './support/tfjs-models.js';
 
 let root: string;
@@ -65,16 +66,20 @@ describe('exportModel on the embedded test set', () => {
   });
 
   it('writes metadata a reader can parse, with the training record and a hash of the source weights', async () => {
-    const meta = metadataOf(onnxBytes);
-    expect(JSON.parse(meta.labels)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
-    expect(JSON.parse(meta.input_format)).toMatchObject({ name: 'pixels', shape: ['N', 784], range: [0, 1], normalization: { mean: 0.1307, std: 0.3081, folded: true } });
-    expect(meta.input_convention).toMatch(/28x28 .*row-major, white digit on black background, raw pixel values in \[0,1\]/);
-    expect(JSON.parse(meta.outputs)).toEqual(['logits']);
+    const props = metadataOf(onnxBytes);
+    // One versioned entry says it all (the classifier metadata contract, version 2).
+    expect(Object.keys(props)).toEqual([CLASSIFIER_METADATA_KEY]);
+    const read = readClassifierMetadata(props);
+    if (!read.found) throw new Error(`no classifier metadata: ${read.problem}`);
+    const meta = read.metadata;
+    expect(meta).toMatchObject({ format: 'mnist-onnx/classifier', version: 2, output: { names: ['logits'], labels: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] } });
+    expect(meta.input).toEqual({ name: 'pixels', dtype: 'float32', shape: ['N', 784], image: { height: 28, width: 28, polarity: 'white-on-black' }, mean: 0, std: 1 });
     expect(meta.producer).toMatch(/^mnist-onnx export \d+\.\d+\.\d+$/);
-    expect(meta.training_test_accuracy).toBe('0.9755');
-    expect(meta.training_dataset_id).toBe('embedded');
+    expect(meta.training).toMatchObject({ testAccuracy: 0.9755, datasetId: 'embedded' });
+    expect(meta.verification).toMatchObject({ dataset: 'embedded', samples: 1996, accuracy: report.verification.onnxAccuracy, float32Accuracy: report.verification.tfjsAccuracy });
     const weights = await readFile(join(artifacts, 'model', 'tfjs', 'weights.bin'));
-    expect(meta.source_weights_sha256).toBe(createHash('sha256').update(weights).digest('hex'));
+    expect(meta.source?.weightsSha256).toBe(createHash('sha256').update(weights).digest('hex'));
+    expect(conventionFromMetadata(props)).toMatchObject({ mean: 0, std: 1, normalized: false });
     const proto = inspectOnnx(onnxBytes);
     expect(proto.producerName).toBe('mnist-onnx');
     expect(proto.docString).toMatch(/^MNIST handwritten-digit classifier/);
@@ -106,10 +111,11 @@ describe('exportModel options', () => {
   it('without a training record: no training metadata, and --no-fold-normalization takes normalised input', async () => {
     const out = join(root, 'unfolded', 'model.onnx');
     const { report } = await exportModel({ in: modelDir, out, foldNormalization: false });
-    const meta = metadataOf(await readFile(out));
-    expect(meta.training_test_accuracy).toBeUndefined();
-    expect(meta.normalization_folded).toBe('false');
-    expect(JSON.parse(meta.input_format).range).toBe('normalized');
+    const props = metadataOf(await readFile(out));
+    const read = readClassifierMetadata(props);
+    expect(read.found && read.metadata.training).toBeUndefined();
+    expect(read.found && read.metadata.input).toMatchObject({ mean: 0.1307, std: 0.3081 });
+    expect(conventionFromMetadata(props)).toMatchObject({ mean: 0.1307, std: 0.3081, normalized: true });
     expect(report.verification.maxAbsDiff).toBeLessThanOrEqual(1e-4);
     expect(report.source.trainingRecord).toBeNull();
     expect(onnxChecker(out).status).toBe(0);
@@ -126,7 +132,7 @@ describe('exportModel options', () => {
     expect(report.verification.maxAbsDiff).toBeGreaterThan(0);
     expect(report.verification.maxAbsDiff).toBeLessThanOrEqual(2e-2);
     expect(report.verification.accuracyChange).toBeCloseTo((report.verification.onnxCorrect - report.verification.tfjsCorrect) / 1996, 12);
-    expect(metadataOf(await readFile(out)).weights_dtype).toBe('float16');
+    expect(modelForm(metadataOf(await readFile(out))).name).toBe('float16');
     expect(onnxChecker(out).status).toBe(0);
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildMetadata, buildOnnx, type MlpSpec } from '../src/index.js';
-import { inputConventionOf, ModelLoadError, NUM_CLASSES, PIXELS, readOnnxModelInfo } from '@mnist-onnx/mnist';
+import { inputConventionOf, ModelLoadError, NUM_CLASSES, PIXELS, readClassifierMetadata, readOnnxModelInfo } from '@mnist-onnx/mnist';
 
 // The one ONNX reader, used by `pnpm infer` and the page (onnxruntime exposes no metadata_props).
 const spec: MlpSpec = {
@@ -48,7 +48,7 @@ describe('readOnnxModelInfo', () => {
     expect(info.producer).toBe('mnist-onnx 9.9');
     expect(info.opsetVersion).toBe(13);
     expect(info.outputOps).toEqual({ logits: 'Gemm', probabilities: 'Softmax' });
-    expect(info.metadata.normalization_folded).toBe('true');
+    expect(readClassifierMetadata(info.metadata)).toMatchObject({ found: true, metadata: { input: { mean: 0, std: 1 } } });
   });
 });
 

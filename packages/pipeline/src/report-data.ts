@@ -51,6 +51,17 @@ export interface ReportData {
     imagesPerSecond: number;
     sessionCreateMs: number;
   };
+  /** float32, float16 and both int8 forms of the trained model: size and test accuracy (onnxruntime-node, CPU). */
+  forms?: ModelFormRow[];
   stages: StageTiming[];
   machine: MachineInfo;
+}
+
+export interface ModelFormRow {
+  form: string;
+  bytes: number;
+  accuracy: number;
+  /** Argmax agreement with the float32 file. */
+  agreement: number;
+  maxAbsDiff: number;
 }

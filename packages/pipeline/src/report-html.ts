@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import type { ReportData } from './report-data.js';
+import type { ModelFormRow, ReportData } from './report-data.js';
 
 const PAGE_ENTRY = fileURLToPath(new URL('./report-page/main.ts', import.meta.url));
 
@@ -35,6 +35,12 @@ const pct = (x: number, digits = 2) => `${(x * 100).toFixed(digits)}%`;
 
 function table(rows: [string, string][]): string {
   return `<table class="kv">${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>`;
+}
+
+function formsTable(forms: ModelFormRow[]): string {
+  const base = forms[0]?.bytes ?? 1;
+  const rows = forms.map((f) => `<tr><td>${escapeHtml(f.form)}</td><td>${(f.bytes / 1024).toFixed(1)} KiB (${(f.bytes / base).toFixed(2)}×)</td><td>${pct(f.accuracy)}</td><td>${pct(f.agreement)}</td><td>${f.maxAbsDiff.toExponential(1)}</td></tr>`);
+  return `<table id="model-forms"><tr><th>form</th><th>file</th><th>test accuracy</th><th>argmax agrees with float32</th><th>max |Δlogit| vs float32</th></tr>${rows.join('')}</table>`;
 }
 
 /** The report page: the figures as HTML and as JSON (#report-data) for `pageScript` to chart. */
@@ -100,6 +106,8 @@ export function renderReportHtml(data: ReportData, pageScript: string): string {
     <section><h2>Hyperparameters</h2>${table([['backend', t.backend], ...hyper, ['training wall time', `${t.wallSeconds.toFixed(1)} s`]])}
       ${t.backendNotes.length ? `<p class="sub">${t.backendNotes.map(escapeHtml).join('<br>')}</p>` : ''}</section>
   </div>
+  ${data.forms ? `<section><h2>Model forms: size and accuracy</h2>${formsTable(data.forms)}
+    <p class="sub">Each form <code>pnpm export --dtype float16 | int8 [--quantize dynamic]</code> writes, built from the same trained model and scored on the ${data.dataset.test} test digits in onnxruntime-node (CPU); int8 dynamic one image per run, as export verifies it. Speed: <code>pnpm bench</code>.</p></section>` : ''}
   <div class="grid">
     <section><h2>Stages</h2>${table(data.stages.map((s): [string, string] => [s.name, `${s.seconds.toFixed(2)} s`]))}</section>
     <section><h2>Machine</h2>${table([['CPU', data.machine.cpu], ['cores', String(data.machine.cores)], ['memory', `${data.machine.memoryGiB} GiB`], ['platform', data.machine.platform], ['Node.js', data.machine.node]])}</section>

@@ -1,4 +1,4 @@
-import { exportModel } from '@mnist-onnx/export';
+import { compareModelForms, exportModel, readTfjsModel } from '@mnist-onnx/export';
 import { createProgress, formatReport, runInference } from '@mnist-onnx/infer-node';
 import type { TestSetReport, TrainingRecord } from '@mnist-onnx/mnist/artifacts';
 import { artifactPaths, loadDataset, writeFileAtomic } from '@mnist-onnx/mnist/node';
@@ -51,7 +51,10 @@ export async function runPipeline(options: PipelineOptions = {}): Promise<Pipeli
   const exported = await stages.run('export', async () => (await exportModel({ in: artifactPaths.tfjsModel(), out: artifactPaths.onnxModel(), log: say })).report);
   const inferred = await stages.run('infer', () => inferStage(options));
 
-  const report = collectReport({ record, exported, inferred }, stages.timings);
+  // Every form export can write, built in memory and scored on the test set (about a second).
+  const forms = (await compareModelForms(await readTfjsModel(artifactPaths.tfjsModel()), (await loadDataset('embedded')).test))
+    .map(({ form, bytes, accuracy, agreement, maxAbsDiff }) => ({ form, bytes, accuracy, agreement, maxAbsDiff }));
+  const report = { ...collectReport({ record, exported, inferred }, stages.timings), forms };
   await writeFileAtomic(artifactPaths.htmlReport(), renderReportHtml(report, await bundleReportPage()));
   return { report, htmlReport: artifactPaths.htmlReport() };
 }

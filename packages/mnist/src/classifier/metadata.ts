@@ -18,6 +18,7 @@ export interface ClassifierMetadata {
   producer: string;
   input: {
     name: string;
+    dtype: 'float32';
     /** As declared in the graph; a string is a symbolic (free) dimension. */
     shape: (number | string)[];
     /** 28×28 grayscale, row-major, white digit on black. */
@@ -36,7 +37,7 @@ export interface ClassifierMetadata {
   source?: { format: string; weightsSha256: string };
   training?: { testAccuracy?: number; datasetId?: string; preset?: string; finishedAt?: string };
   /** Measured on this very file before it was written. */
-  verification?: { dataset: string; samples: number; accuracy: number; float32Accuracy: number };
+  verification?: { dataset: string; samples: number; batchSize: number; accuracy: number; float32Accuracy: number };
 }
 
 /** The metadata_props entry for `metadata`: one key, one JSON value. */
@@ -66,4 +67,15 @@ export function readClassifierMetadata(props: Record<string, string>): ReadMetad
   const input = m.input;
   if (!input || !isNumber(input.mean) || !isNumber(input.std) || input.std <= 0) return { found: false, problem: `metadata ${CLASSIFIER_METADATA_KEY}: input.mean and a positive input.std are required` };
   return { found: true, metadata: m as ClassifierMetadata };
+}
+
+/** The network and how well it trained, as a file says (version 2, or the keys written before it). */
+export function describedNetwork(props: Record<string, string>): { architecture?: string; trainingTestAccuracy?: number } {
+  const current = readClassifierMetadata(props);
+  const architecture = current.found ? current.metadata.architecture : props.architecture;
+  const accuracy = current.found ? current.metadata.training?.testAccuracy : props.training_test_accuracy !== undefined ? Number(props.training_test_accuracy) : undefined;
+  return {
+    ...(architecture ? { architecture } : {}),
+    ...(accuracy !== undefined && Number.isFinite(accuracy) ? { trainingTestAccuracy: accuracy } : {}),
+  };
 }
