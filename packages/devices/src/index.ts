@@ -5,3 +5,4 @@ export * from './errors.js';
 export * from './adapter-rule.js';
 export * from './select-device.js';
 export * from './web-providers.js';
+export * from './web-training-backends.js';

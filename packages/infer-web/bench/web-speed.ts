@@ -12,6 +12,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { loadDataset } from '@mnist-onnx/mnist/node';
 import { startWebServer } from '../src/index.js';
 import { benchArgs, benchModel, withTempDir } from './bench-setup.js';
+import { nodeTrainingSamplesPerSecond, pageTrainingFigures } from './page-training.js';
 import { digitStrokes, drawStrokes, liveMoves, openProfile, openReady, predictionTimes } from './page-driver.js';
 import { renderingPerFrame, traceDuring } from './trace-costs.js';
 
@@ -42,6 +43,10 @@ const CONFIGURATIONS: Configuration[] = [
 
 interface RunFigures {
   firstLoadMs: number;
+  /** Bytes the first load fetched before the page was ready (all of it JS, wasm, model…), KB. */
+  pageWeightKb: number;
+  /** Of which JavaScript, KB. */
+  scriptKb: number;
   reloadMs: number[];
   predictionMs: number;
   renderingMs: number;
@@ -54,6 +59,25 @@ async function readyMs(page: Page, url: string): Promise<number> {
   const started = performance.now();
   await openReady(page, url);
   return performance.now() - started;
+}
+
+/**
+ * What the page fetched up to now (the document and every resource, bodies as sent), from the
+ * Resource Timing entries: the page weight before anyone trains, which the Train panel's lazy
+ * chunk must leave as it was.
+ */
+async function pageWeight(page: Page): Promise<{ pageWeightKb: number; scriptKb: number }> {
+  // No named functions inside: tsx would wrap them in a helper the page does not have.
+  return page.evaluate(() => {
+    const entries = [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')] as PerformanceResourceTiming[];
+    let all = 0;
+    let scripts = 0;
+    for (const entry of entries) {
+      all += entry.encodedBodySize;
+      if (/\.(m?js|ts)$/.test(new URL(entry.name).pathname)) scripts += entry.encodedBodySize;
+    }
+    return { pageWeightKb: all / 1024, scriptKb: scripts / 1024 };
+  });
 }
 
 async function testSetImagesPerSecond(page: Page): Promise<number> {
@@ -69,6 +93,7 @@ async function testSetImagesPerSecond(page: Page): Promise<number> {
 async function measureRun(context: BrowserContext, url: string, config: Configuration, image: Uint8Array): Promise<RunFigures> {
   const page = context.pages()[0] ?? (await context.newPage());
   const firstLoadMs = await readyMs(page, url);
+  const { pageWeightKb, scriptKb } = await pageWeight(page);
   const reloadMs: number[] = [];
   for (let i = 0; i < config.reloads; i++) reloadMs.push(await readyMs(page, url));
   const active = await page.evaluate(() => document.documentElement.dataset.provider);
@@ -82,7 +107,7 @@ async function measureRun(context: BrowserContext, url: string, config: Configur
   const { medianMs } = await predictionTimes(page);
   const imagesPerSecond: number[] = [];
   for (let i = 0; i < config.testSetPasses; i++) imagesPerSecond.push(await testSetImagesPerSecond(page));
-  return { firstLoadMs, reloadMs, predictionMs: medianMs, renderingMs: renderingPerFrame(trace, LIVE_MOVES), imagesPerSecond };
+  return { firstLoadMs, pageWeightKb, scriptKb, reloadMs, predictionMs: medianMs, renderingMs: renderingPerFrame(trace, LIVE_MOVES), imagesPerSecond };
 }
 
 const median = (values: number[]) => {
@@ -122,11 +147,15 @@ await withTempDir('infer-web-bench-', async (dir) => {
   const started = performance.now();
   const dataset = await loadDataset('embedded');
   const model = await benchModel(args.model, dir);
+  // Node's training figures first: a failure there should not cost the page's runs.
+  const nodeOneThread = await nodeTrainingSamplesPerSecond(dir, 0);
+  const nodeAuto = await nodeTrainingSamplesPerSecond(dir, 'auto');
   const server = await startWebServer({ mode: 'preview', modelFile: model, testDataDir: dataset.dir, outDir: join(dir, 'dist'), port: 0, logLevel: 'error' });
   const rows: string[] = [];
   const results = new Map<string, RunFigures[]>();
   let browserVersion = '';
   let autoNote = '';
+  let training: Awaited<ReturnType<typeof pageTrainingFigures>> = [];
   try {
     for (const config of CONFIGURATIONS) {
       const runs: RunFigures[] = [];
@@ -142,12 +171,14 @@ await withTempDir('infer-web-bench-', async (dir) => {
       }
       results.set(config.label, runs);
       rows.push(
-        `| ${config.label} | ${figure(runs.map((r) => r.firstLoadMs), 0)} | ${figure(runs.flatMap((r) => r.reloadMs), 0)} | ${figure(runs.map((r) => r.predictionMs), 2)} | ${figure(runs.map((r) => r.renderingMs), 2)} | ${figure(runs.flatMap((r) => r.imagesPerSecond), 0)} |`,
+        `| ${config.label} | ${figure(runs.map((r) => r.firstLoadMs), 0)} | ${figure(runs.map((r) => r.pageWeightKb), 0)} (JS ${figure(runs.map((r) => r.scriptKb), 0)}) | ${figure(runs.flatMap((r) => r.reloadMs), 0)} | ${figure(runs.map((r) => r.predictionMs), 2)} | ${figure(runs.map((r) => r.renderingMs), 2)} | ${figure(runs.flatMap((r) => r.imagesPerSecond), 0)} |`,
       );
     }
+    training = await pageTrainingFigures(server.url, dir);
   } finally {
     await server.close();
   }
+
   const [oneThread, twoThreads, webgpu] = CONFIGURATIONS.map((c) => results.get(c.label)!);
   const ratio = (a: RunFigures[], b: RunFigures[], pick: (r: RunFigures) => number[]) => (median(a.flatMap(pick)) / median(b.flatMap(pick))).toFixed(2);
   const command = ['pnpm --filter @mnist-onnx/infer-web bench', ...process.argv.slice(2)].join(' ');
@@ -155,9 +186,18 @@ await withTempDir('infer-web-bench-', async (dir) => {
   console.log(`Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} before and ${loadavg().map((l) => l.toFixed(2)).join(' ')} after (1, 5, 15 min).`);
   console.log(`Browser: ${browserVersion}, headless. Command: \`${command}\` (${((performance.now() - started) / 1000).toFixed(0)} s). Model: ${model.split('/').pop()} (784-200-200-10).`);
   console.log(`Each run is a new browser with an empty profile folder on disk; medians over the runs (range in brackets): ${RUNS} runs per wasm row, ${Math.min(RUNS, 2)} for WebGPU.\n`);
-  console.log('| configuration | first load → ready, ms | reload → ready (HTTP cache), ms | one live prediction, ms (page clock: read-back + preprocessing + inference + panel update) | browser rendering per frame after it, ms (trace: style, layout, paint, commit) | test set, images/s (batch 250) |');
-  console.log('|---|---|---|---|---|---|');
+  console.log('| configuration | first load → ready, ms | fetched before ready, KB | reload → ready (HTTP cache), ms | one live prediction, ms (page clock: read-back + preprocessing + inference + panel update) | browser rendering per frame after it, ms (trace: style, layout, paint, commit) | test set, images/s (batch 250) |');
+  console.log('|---|---|---|---|---|---|---|');
   for (const row of rows) console.log(row);
   console.log(`\nSame run, ratios of medians: wasm 1 thread ÷ 2 threads — reload → ready ${ratio(oneThread, twoThreads, (r) => r.reloadMs)}×, live prediction ${ratio(oneThread, twoThreads, (r) => [r.predictionMs])}×, test set ${ratio(oneThread, twoThreads, (r) => r.imagesPerSecond)}×; WebGPU on SwiftShader ÷ wasm 1 thread — live prediction ${ratio(webgpu, oneThread, (r) => [r.predictionMs])}×.`);
   console.log(autoNote);
+  console.log('\n#### Training in the page (Train panel, `default` preset, batch 50, 1 epoch) beside `pnpm train` in Node, same run\n');
+  console.log('| where | backend | batches | samples/s | × Node wasm, 1 thread | open the Train panel, ms |');
+  console.log('|---|---|---|---|---|---|');
+  const times = (rate: number) => `${(rate / nodeOneThread.samplesPerSecond).toFixed(2)}×`;
+  const software = (backend: string) => (backend === 'wasm' ? 'wasm, 1 thread' : `${backend} on SwiftShader (software), picked explicitly`);
+  for (const f of training) console.log(`| page | ${software(f.backend)} | ${f.batches ?? 'all'} | ${f.samplesPerSecond.toLocaleString('en-US')} | ${times(f.samplesPerSecond)} | ${f.openMs.toFixed(0)} |`);
+  console.log(`| Node (pnpm train) | wasm, ${nodeOneThread.workers} | all | ${Math.round(nodeOneThread.samplesPerSecond).toLocaleString('en-US')} | 1.00× | – |`);
+  console.log(`| Node (pnpm train) | wasm, --workers auto: ${nodeAuto.workers} | all | ${Math.round(nodeAuto.samplesPerSecond).toLocaleString('en-US')} | ${times(nodeAuto.samplesPerSecond)} | – |`);
+  console.log(`\nLoad average after the training rows: ${loadavg().map((l) => l.toFixed(2)).join(' ')}. The page's wasm trains on one thread: tfjs-wasm's threaded build starts its workers from a blob: URL, which the page's CSP (worker-src 'self') refuses.`);
 });

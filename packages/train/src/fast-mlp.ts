@@ -85,9 +85,10 @@ export function forward(params: DenseParams[], config: FastMlpConfig, x: tf.Tens
  * Mean loss over the batch and its gradient with respect to the outputs.
  * cross-entropy: softmax cross-entropy on the outputs against (possibly smoothed) targets;
  * mse: mean over batch × classes of (output − target)², as PyTorch's `MSELoss`.
+ * `batch` is the size the mean divides by: the rows given, unless they are one worker's shard
+ * of a larger batch, whose shards' losses and gradients then add up to the whole batch's.
  */
-export function lossAndGradient(outputs: tf.Tensor2D, targets: tf.Tensor2D, loss: LossName): { loss: tf.Scalar; grad: tf.Tensor2D } {
-  const batch = outputs.shape[0];
+export function lossAndGradient(outputs: tf.Tensor2D, targets: tf.Tensor2D, loss: LossName, batch = outputs.shape[0]): { loss: tf.Scalar; grad: tf.Tensor2D } {
   if (loss === 'mse') {
     const diff = tf.sub(outputs, targets);
     const count = batch * outputs.shape[1];
@@ -100,11 +101,14 @@ export function lossAndGradient(outputs: tf.Tensor2D, targets: tf.Tensor2D, loss
   };
 }
 
-/** Forward and backward for one batch. Call inside `tf.tidy`. */
-export function lossAndGradients(params: DenseParams[], config: FastMlpConfig, x: tf.Tensor2D, targets: tf.Tensor2D): StepResult {
+/**
+ * Forward and backward for one batch, or for a shard of `batch` rows of it (see lossAndGradient).
+ * Call inside `tf.tidy`.
+ */
+export function lossAndGradients(params: DenseParams[], config: FastMlpConfig, x: tf.Tensor2D, targets: tf.Tensor2D, batch = x.shape[0]): StepResult {
   const outs = forwardAll(params, config, x);
   const outputs = outs.at(-1)!;
-  const { loss, grad: outputGrad } = lossAndGradient(outputs, targets, config.loss);
+  const { loss, grad: outputGrad } = lossAndGradient(outputs, targets, config.loss, batch);
   const grads: tf.Tensor[] = new Array(params.length * 2);
   // Bias gradients as ones[1×B]·δ on XNNPACK rather than a Sum over axis 0: 0.044 against
   // 0.117 ms for a 200×200 δ on wasm (a ~1% smaller step; bench/NOTES.md).

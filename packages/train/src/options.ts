@@ -1,9 +1,11 @@
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { artifactPaths, flagName, type FlagTable } from '@mnist-onnx/mnist/node';
 import { BACKEND_CHOICES } from './backends/registry.js';
+import { defaultCheckpointDir } from './checkpoint.js';
 import { TrainOptionsError } from './errors.js';
 import { ACTIVATIONS, FINAL_ACTIVATIONS, INITS, LOSSES, OPTIMIZERS, SCHEDULES, type Hyperparameters } from './hyperparameters.js';
 import { PRESET_NAMES, presetHyperparameters } from './presets.js';
+import { checkWorkerRequest, parseWorkerFlag, type WorkerRequest } from './workers/worker-count.js';
 
 /** Options of `train()`; the CLI flags map onto them one to one. */
 export interface TrainOptions {
@@ -15,7 +17,7 @@ export interface TrainOptions {
   data?: string;
   /** Model folder (default: artifacts/model/tfjs). */
   out?: string;
-  /** Checkpoint folder (default: `checkpoints` beside the model folder). */
+  /** Checkpoint folder (default: `<out>-checkpoints`, beside the model folder). */
   checkpointDir?: string;
   /** `auto` (default) or a backend name. */
   backend?: string;
@@ -29,6 +31,8 @@ export interface TrainOptions {
   maxBatches?: number;
   /** Report the loss every N batches (the seed's log interval, 10). */
   logInterval?: number;
+  /** Data-parallel worker threads (wasm and cpu), or `auto` (default): as many as help, up to the cores. 0: the main thread alone. */
+  workers?: WorkerRequest;
 }
 
 export interface ResolvedOptions {
@@ -43,6 +47,7 @@ export interface ResolvedOptions {
   testLimit: number | null;
   maxBatches: number | null;
   logInterval: number;
+  workers: WorkerRequest;
 }
 
 /** The flag of each hyperparameter; the architecture and Adam's β2/ε have none on purpose. */
@@ -81,7 +86,7 @@ export const TRAIN_FLAGS: FlagTable<TrainCliOptions> = {
   overrides: { group: HYPERPARAMETER_FLAGS },
   data: { type: 'string', default: 'embedded', describe: 'embedded | mnist | DIR with the four IDX files' },
   out: { type: 'string', describe: 'Model folder (default: artifacts/model/tfjs)' },
-  checkpointDir: { type: 'string', describe: 'Checkpoint folder (default: checkpoints beside the model folder)' },
+  checkpointDir: { type: 'string', describe: 'Checkpoint folder (default: <out>-checkpoints, beside the model folder)' },
   backend: { type: 'string', choices: BACKEND_CHOICES, default: 'auto', describe: 'auto takes the first that starts: tensorflow-gpu, webgpu (not software), tensorflow, wasm, cpu' },
   resume: { type: 'boolean', default: false, describe: 'Continue from the last complete epoch' },
   json: { type: 'boolean', default: false, describe: 'Print one JSON object per epoch on stdout, nothing else' },
@@ -89,6 +94,7 @@ export const TRAIN_FLAGS: FlagTable<TrainCliOptions> = {
   testLimit: { type: 'number', describe: 'Evaluate on N samples spread evenly over the test set' },
   maxBatches: { type: 'number', describe: 'Stop each epoch after N batches' },
   logInterval: { type: 'number', default: 10, describe: 'Print the loss every N batches' },
+  workers: { type: 'string', parse: (raw) => parseWorkerFlag(raw, runFlag('workers')), describe: 'Worker threads training each batch in parallel (wasm, cpu): N or auto (as many as help, up to the cores; never for GPU backends)' },
 };
 
 const flag = (key: keyof Hyperparameters) => flagName(HYPERPARAMETER_FLAGS, key);
@@ -108,13 +114,14 @@ export function resolveOptions(options: TrainOptions): ResolvedOptions {
     hp,
     data: options.data ?? 'embedded',
     out,
-    checkpointDir: resolve(options.checkpointDir ?? (options.out ? join(dirname(out), 'checkpoints') : artifactPaths.checkpoints())),
+    checkpointDir: resolve(options.checkpointDir ?? defaultCheckpointDir(out)),
     backend: options.backend ?? 'auto',
     resume: options.resume ?? false,
     trainLimit: positiveIntOrNull(options.trainLimit, runFlag('trainLimit')),
     testLimit: positiveIntOrNull(options.testLimit, runFlag('testLimit')),
     maxBatches: positiveIntOrNull(options.maxBatches, runFlag('maxBatches')),
     logInterval: positiveIntOrNull(options.logInterval, runFlag('logInterval')) ?? 10,
+    workers: checkWorkerRequest(options.workers ?? 'auto', runFlag('workers')),
   };
 }
 

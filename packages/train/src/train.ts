@@ -2,21 +2,25 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { createRng, shuffleInPlace, type Dataset, type Rng } from '@mnist-onnx/mnist';
 import { ARTIFACT_FILES, serializeArtifact, trainingRecordContract, type EpochStats, type TrainingRecord } from '@mnist-onnx/mnist/artifacts';
-import { assertReplaceable, loadDataset, type DatasetSplit } from '@mnist-onnx/mnist/node';
+import { flagName, loadDataset, type DatasetSplit } from '@mnist-onnx/mnist/node';
 import { selectBackend, type BackendSelection } from './backends/registry.js';
 import type { BatchSource } from './batch-source.js';
-import { assertSameRun, CHECKPOINT_JSON, loadCheckpoint, saveCheckpoint, type Checkpoint, type RunIdentity } from './checkpoint.js';
+import { assertSameRun, loadCheckpoint, saveCheckpoint, type Checkpoint, type RunIdentity } from './checkpoint.js';
 import { DeviceBatches } from './device-batches.js';
-import { DivergenceError } from './errors.js';
+import { assertNotDiverged } from './divergence.js';
 import { TestSet } from './evaluate.js';
 import { lossAndGradients, type FastMlpConfig } from './fast-mlp.js';
 import { HostBatches } from './host-batches.js';
 import { buildModel, denseParams, flatParams, layerActivations, type DenseParams } from './model.js';
-import { MODEL_JSON, saveLayersModel } from './model-io.js';
+import { saveLayersModel } from './model-io.js';
 import { TrainOptimizer } from './optimizers.js';
-import { resolveOptions, type ResolvedOptions, type TrainOptions } from './options.js';
+import { resolveOptions, TRAIN_FLAGS, type ResolvedOptions, type TrainOptions } from './options.js';
 import { learningRateAt } from './schedule.js';
+import { claimTrainOutputs } from './train-outputs.js';
 import { libraryVersions } from './versions.js';
+import { trainEpochOnWorkers, type EpochTotals } from './workers/parallel-epoch.js';
+import { resolveWorkerCount } from './workers/worker-count.js';
+import { WorkerPool, type WorkerTiming } from './workers/worker-pool.js';
 
 export interface BatchProgress {
   epoch: number;
@@ -34,9 +38,11 @@ export interface BatchProgress {
 /** Callbacks for the CLI (log lines, progress bar, JSON) and the pipeline. */
 export interface TrainHooks {
   onBackend?(selection: BackendSelection): void;
-  onStart?(info: { options: ResolvedOptions; startEpoch: number; trainCount: number; testCount: number }): void;
+  onStart?(info: { options: ResolvedOptions; startEpoch: number; trainCount: number; testCount: number; workers: number }): void;
   onBatch?(progress: BatchProgress): void;
   onEpoch?(stats: EpochStats): void;
+  /** After each epoch trained on worker threads: where each worker's time went. */
+  onWorkerTimings?(info: { epoch: number; steps: number; workers: WorkerTiming[] }): void;
 }
 
 export interface TrainResult {
@@ -54,12 +60,24 @@ export interface TrainResult {
  * is, restore its state (fresh or from the checkpoint), run the epochs, finish (record, save).
  */
 export async function train(options: TrainOptions = {}, hooks: TrainHooks = {}): Promise<TrainResult> {
+  const opts = resolveOptions(options);
+  const release = await claimTrainOutputs(opts);
+  try {
+    return await trainClaimed(opts, hooks);
+  } finally {
+    await release();
+  }
+}
+
+/** train() once its output folders are this run's. */
+async function trainClaimed(opts: ResolvedOptions, hooks: TrainHooks): Promise<TrainResult> {
   const wallStart = performance.now();
-  const run = await resolveRun(options, hooks);
+  const run = await resolveRun(opts, hooks);
   const state = restoreState(run);
   const loop = prepareEpochs(run);
-  hooks.onStart?.({ options: run.opts, startEpoch: state.startEpoch, trainCount: run.trainSet.count, testCount: run.testSet.count });
   try {
+    loop.pool = run.workers > 0 ? await startWorkers(run, state, loop) : undefined;
+    hooks.onStart?.({ options: run.opts, startEpoch: state.startEpoch, trainCount: run.trainSet.count, testCount: run.testSet.count, workers: run.workers });
     for (let epoch = state.startEpoch + 1; epoch <= run.opts.hp.epochs; epoch++) {
       const stats = await runEpoch(epoch, run, state, loop, hooks);
       state.history.push(stats);
@@ -70,6 +88,7 @@ export async function train(options: TrainOptions = {}, hooks: TrainHooks = {}):
     state.model.dispose();
     throw error;
   } finally {
+    await loop.pool?.close();
     loop.source.dispose();
     loop.test.dispose();
     state.optimizer.dispose();
@@ -89,16 +108,15 @@ interface ResolvedRun {
   /** The checkpoint `--resume` continues (already checked to be of this run). */
   checkpoint: Checkpoint | undefined;
   backend: BackendSelection;
+  /** Data-parallel worker threads (0: the main thread trains alone). */
+  workers: number;
 }
 
 /**
- * The cheap checks come first, so a bad flag, an --out folder we may not replace or a
+ * The cheap checks come first (the output folders were claimed before), so a bad dataset or a
  * checkpoint of another run fails before any backend starts.
  */
-async function resolveRun(options: TrainOptions, hooks: TrainHooks): Promise<ResolvedRun> {
-  const opts = resolveOptions(options);
-  await assertReplaceable(opts.out, MODEL_JSON);
-  await assertReplaceable(opts.checkpointDir, CHECKPOINT_JSON);
+async function resolveRun(opts: ResolvedOptions, hooks: TrainHooks): Promise<ResolvedRun> {
   const split = await loadDataset(opts.data);
   const trainSet = limit(split.train, opts.trainLimit);
   const testSet = limit(split.test, opts.testLimit);
@@ -117,7 +135,15 @@ async function resolveRun(options: TrainOptions, hooks: TrainHooks): Promise<Res
   }
   const backend = await selectBackend(opts.backend);
   hooks.onBackend?.(backend);
-  return { opts, split, trainSet, testSet, identity, checkpoint, backend };
+  const { hp } = opts;
+  const workers = resolveWorkerCount({
+    request: opts.workers,
+    backend: backend.tfjsName,
+    batchSize: hp.batchSize,
+    samples: Math.min(trainSet.count, (opts.maxBatches ?? Infinity) * hp.batchSize) * (hp.epochs - (checkpoint?.epoch ?? 0)),
+    flag: flagName(TRAIN_FLAGS, 'workers'),
+  });
+  return { opts, split, trainSet, testSet, identity, checkpoint, backend, workers };
 }
 
 /** `count` samples spread evenly over the set (the IDX files are sorted by digit). */
@@ -172,16 +198,18 @@ interface EpochLoop {
   config: FastMlpConfig;
   batchesPerEpoch: number;
   totalSteps: number;
+  /** The worker threads, when this run trains on them. */
+  pool?: WorkerPool;
 }
 
-function prepareEpochs({ opts, backend, trainSet, testSet }: ResolvedRun): EpochLoop {
+function prepareEpochs({ opts, backend, trainSet, testSet, workers }: ResolvedRun): EpochLoop {
   const { hp } = opts;
   // wasm and cpu tensors live in host memory, where copying rows beats the backend's gather.
   const onHost = backend.tfjsName === 'wasm' || backend.tfjsName === 'cpu';
   const batchOptions = { maxShift: hp.maxShift, labelSmoothing: hp.labelSmoothing };
   const batchesPerEpoch = Math.min(Math.ceil(trainSet.count / hp.batchSize), opts.maxBatches ?? Infinity);
   return {
-    source: onHost ? new HostBatches(trainSet, batchOptions) : new DeviceBatches(trainSet, batchOptions),
+    source: onHost ? new HostBatches(trainSet, batchOptions, { shared: workers > 0 }) : new DeviceBatches(trainSet, batchOptions),
     test: new TestSet(testSet),
     config: { activations: layerActivations(hp), leakyAlpha: hp.leakyAlpha, loss: hp.loss },
     batchesPerEpoch,
@@ -191,10 +219,33 @@ function prepareEpochs({ opts, backend, trainSet, testSet }: ResolvedRun): Epoch
 
 /** Trains one epoch (reshuffled), then evaluates on the test set. */
 async function runEpoch(epoch: number, run: ResolvedRun, state: TrainingState, loop: EpochLoop, hooks: TrainHooks): Promise<EpochStats> {
+  const epochStart = performance.now();
+  const { lossSum, correct: correctSum, samples, lr } = loop.pool
+    ? await trainEpochOnPool(loop.pool, epoch, run, state, loop, hooks)
+    : await trainEpochHere(epoch, run, state, loop, hooks);
+  const seconds = (performance.now() - epochStart) / 1000;
+  const trainLoss = lossSum / samples;
+  await assertNotDiverged(epoch, trainLoss, state.params, loop.config, run.testSet);
+  const evaluation = await loop.test.evaluate(state.params, loop.config);
+  return {
+    epoch,
+    trainLoss,
+    trainAccuracy: correctSum / samples,
+    testLoss: evaluation.loss,
+    testAccuracy: evaluation.correct / loop.test.count,
+    testCorrect: evaluation.correct,
+    testCount: loop.test.count,
+    seconds,
+    samplesPerSecond: samples / seconds,
+    lr,
+  };
+}
+
+/** The epoch's steps in this thread, on the selected backend. */
+async function trainEpochHere(epoch: number, run: ResolvedRun, state: TrainingState, loop: EpochLoop, hooks: TrainHooks): Promise<EpochTotals> {
   const { hp, logInterval } = run.opts;
   const { count } = run.trainSet;
   const { params, optimizer, rng } = state;
-  const epochStart = performance.now();
   const order = shuffleInPlace(Int32Array.from({ length: count }, (_, i) => i), rng);
   // Running totals on the backend: one small add per step, no read-back. (A single addN over
   // every batch's scalar would exceed WebGPU's limit of 8 storage buffers per shader.)
@@ -221,26 +272,44 @@ async function runEpoch(epoch: number, run: ResolvedRun, state: TrainingState, l
     loss.dispose();
     samples += indices.length;
   }
-  const [lossSum, correctSum] = [(await lossTotal.data())[0], (await correctTotal.data())[0]];
+  const [lossSum, correct] = [(await lossTotal.data())[0], (await correctTotal.data())[0]];
   tf.dispose([lossTotal, correctTotal]);
-  const seconds = (performance.now() - epochStart) / 1000;
-  const trainLoss = lossSum / samples;
-  if (!Number.isFinite(trainLoss)) {
-    throw new DivergenceError(`training diverged in epoch ${epoch}: the loss is ${trainLoss} (try a lower --lr)`);
-  }
-  const evaluation = await loop.test.evaluate(params, loop.config);
-  return {
+  return { lossSum, correct, samples, lr };
+}
+
+/** The epoch's steps on the worker threads (bit for bit trainEpochHere's with one worker). */
+async function trainEpochOnPool(pool: WorkerPool, epoch: number, run: ResolvedRun, state: TrainingState, loop: EpochLoop, hooks: TrainHooks): Promise<EpochTotals> {
+  const { count } = run.trainSet;
+  const totals = await trainEpochOnWorkers(pool, {
     epoch,
-    trainLoss,
-    trainAccuracy: correctSum / samples,
-    testLoss: evaluation.loss,
-    testAccuracy: evaluation.correct / loop.test.count,
-    testCorrect: evaluation.correct,
-    testCount: loop.test.count,
-    seconds,
-    samplesPerSecond: samples / seconds,
-    lr,
-  };
+    hp: run.opts.hp,
+    samples: count,
+    batchesPerEpoch: loop.batchesPerEpoch,
+    totalSteps: loop.totalSteps,
+    rng: state.rng,
+    logInterval: run.opts.logInterval,
+    ...(hooks.onBatch ? { onStep: (b: number, seen: number, loss: number | undefined) => hooks.onBatch?.({ epoch, batch: b + 1, batches: loop.batchesPerEpoch, seen, total: count, loss }) } : {}),
+    variables: state.variables,
+    optimizer: state.optimizer,
+  });
+  hooks.onWorkerTimings?.({ epoch, steps: loop.batchesPerEpoch, workers: pool.timings() });
+  return totals;
+}
+
+/** Starts the worker threads on the run's backend, from the weights and optimizer state restored. */
+async function startWorkers(run: ResolvedRun, state: TrainingState, loop: EpochLoop): Promise<WorkerPool> {
+  const { hp } = run.opts;
+  const pool = await WorkerPool.start({
+    workers: run.workers,
+    backend: run.backend.name,
+    config: loop.config,
+    optimizer: { optimizer: hp.optimizer, momentum: hp.momentum, beta2: hp.beta2, epsilon: hp.epsilon, weightDecay: hp.weightDecay },
+    shapes: state.variables.map((v) => v.shape),
+    tables: (loop.source as HostBatches).tables,
+    batchesPerEpoch: loop.batchesPerEpoch,
+  });
+  pool.load(await Promise.all(state.variables.map(async (v) => (await v.data()) as Float32Array)), await state.optimizer.getState());
+  return pool;
 }
 
 /** Weights, optimizer moments and the RNG after `epoch`: what `--resume` continues from. */
@@ -268,7 +337,7 @@ async function finish(run: ResolvedRun, state: TrainingState, wallStart: number)
     dataset: { id: split.id, source: split.source, trainCount: trainSet.count, testCount: testSet.count, files: identity.datasetFiles },
     history: state.history,
     backend: backend.name,
-    backendNotes: [...backend.notes, ...backend.skipped.map((s) => `skipped ${s.name}: ${s.reason}`)],
+    backendNotes: [...backend.notes, ...(run.workers > 0 ? [`data-parallel: ${run.workers} worker thread${run.workers > 1 ? 's' : ''}, each on ${backend.name}`] : []), ...backend.skipped.map((s) => `skipped ${s.name}: ${s.reason}`)],
     versions: libraryVersions(),
     wallSeconds: state.previousSeconds + (performance.now() - wallStart) / 1000,
     ...(checkpoint ? { resumedFromEpoch: checkpoint.epoch } : {}),

@@ -99,7 +99,7 @@ describe('pnpm train: output', () => {
     // Not a terminal: no progress bar escape codes.
     expect(run.stdout).not.toContain('\u001b[');
     expect(readdirNames(join(dir, 'tfjs'))).toEqual(['model.json', 'training-record.json', 'weights.bin']);
-    expect(existsSync(join(dir, 'checkpoints', 'checkpoint.json'))).toBe(true);
+    expect(existsSync(join(dir, 'tfjs-checkpoints', 'checkpoint.json'))).toBe(true);
   });
 
   it('--json prints one JSON object per epoch on stdout and nothing else', async () => {

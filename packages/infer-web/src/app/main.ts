@@ -1,4 +1,4 @@
-import { preprocessDigit, type Dataset } from '@mnist-onnx/mnist';
+import { modelForm, preprocessDigit, type Dataset } from '@mnist-onnx/mnist';
 import { ASSET_PATHS } from './asset-paths.js';
 import { Drawing } from './draw/drawing.js';
 import { DrawingCanvas } from './draw/drawing-canvas.js';
@@ -178,13 +178,35 @@ testButton.addEventListener('click', async () => {
     });
     testView.running(test.count);
     const result = await evaluateTestSet(current, test, (done) => testView.progress(done));
-    testView.show(result, current.info.provider);
+    testView.show(result, current.info.provider, modelForm(current.info.model.metadata).name);
   } catch (error) {
     testView.failed(`Test set failed: ${errorText(error)}`);
   } finally {
     testRunning = false;
     updateControls();
   }
+});
+
+// The Train panel (train/): tfjs, its backends and the charts are chunks of their own, imported
+// only when the user opens it, so reading a digit never waits for them.
+const openTrain = byId<HTMLButtonElement>('open-train');
+openTrain.addEventListener('click', () => {
+  openTrain.disabled = true;
+  import('./train/train-panel.js').then(({ openTrainPanel }) => {
+    openTrain.parentElement!.remove();
+    openTrainPanel(byId('train'), {
+      threads,
+      async useModel(bytes, file) {
+        const before = classifier;
+        await useClassifier(`loading ${file}…`, () => WebClassifier.load(bytes, file, choice(), threads));
+        return classifier !== before && classifier?.info.file === file;
+      },
+      currentDigit: () => (drawing.isEmpty ? undefined : preprocessDigit(pad.modelImage())?.pixels),
+    });
+  }, (error: unknown) => {
+    openTrain.disabled = false;
+    runtime.error(`The Train panel did not load: ${errorText(error)}`);
+  });
 });
 
 void useClassifier('loading the model…', async () => WebClassifier.load(await modelBytes, ASSET_PATHS.model, choice(), threads));

@@ -1,3 +1,4 @@
+import { describedNetwork, modelForm } from '@mnist-onnx/mnist';
 import type { ClassifierInfo } from '../model/web-classifier.js';
 import { byId } from './dom.js';
 
@@ -43,8 +44,13 @@ export class RuntimeView {
       ['pixels', info.input.source],
       ['output', `${sig.outputName} [${sig.outputShape.join(', ')}]${sig.outputKind ? `, ${sig.outputKind}` : ''}`],
     ];
-    if (model.metadata.architecture) rows.splice(2, 0, ['network', model.metadata.architecture]);
-    if (model.metadata.training_test_accuracy) rows.push(['trained to', `${(Number(model.metadata.training_test_accuracy) * 100).toFixed(2)}% test accuracy`]);
+    const network = describedNetwork(model.metadata);
+    if (network.architecture) rows.splice(2, 0, ['network', network.architecture]);
+    // Which form runs (float32, float16, int8 weight-only, int8 dynamic), as export recorded it.
+    const form = modelForm(model.metadata);
+    rows.push(['weights', form.name ? `${form.name} (${form.detail})` : form.detail]);
+    this.#model.dataset.form = form.name ?? 'unknown';
+    if (network.trainingTestAccuracy !== undefined) rows.push(['trained to', `${(network.trainingTestAccuracy * 100).toFixed(2)}% test accuracy`]);
     this.#model.replaceChildren(
       ...rows.flatMap(([key, value]) => {
         const dt = document.createElement('dt');

@@ -27,17 +27,19 @@ export class TestSetView {
     this.#summary.textContent = message;
   }
 
-  show(result: TestSetResult, provider: string): void {
+  /** `form`: which form of the model ran ("int8 dynamic"…), null when its metadata does not say. */
+  show(result: TestSetResult, provider: string, form: string | null = null): void {
     const panel = this.#panel;
     panel.dataset.state = 'done';
     panel.dataset.correct = String(result.correct);
     panel.dataset.count = String(result.count);
     panel.dataset.imagesPerSecond = result.imagesPerSecond.toFixed(1);
     panel.dataset.provider = provider;
+    panel.dataset.form = form ?? 'unknown';
     panel.dataset.confusion = JSON.stringify(result.confusion);
     this.#progress.hidden = true;
     this.#summary.replaceChildren(
-      stat(`${(result.accuracy * 100).toFixed(2)}%`, `accuracy (${result.correct.toLocaleString('en-US')} / ${result.count.toLocaleString('en-US')})`),
+      stat(`${(result.accuracy * 100).toFixed(2)}%`, `accuracy (${result.correct.toLocaleString('en-US')} / ${result.count.toLocaleString('en-US')})${form ? `, ${form} model` : ''}`),
       stat(Math.round(result.imagesPerSecond).toLocaleString('en-US'), `images/s on ${provider} (batch ${result.batchSize}, ${(result.seconds * 1000).toFixed(0)} ms)`),
     );
     this.#renderMatrix(result.confusion);

@@ -1,0 +1,67 @@
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { openProfile, openReady } from './page-driver.js';
+
+/**
+ * Training speed in the page's Train panel, per backend, beside `pnpm train`'s in Node on the
+ * same recipe (default preset, batch 50). Each figure is one epoch's training steps only (the
+ * epoch's test-set pass excluded), as the panel reports it; GPU backends on a software adapter
+ * train a few batches only, which is enough to see the gap.
+ */
+export interface PageTrainingFigure {
+  backend: string;
+  batches: number | null;
+  samplesPerSecond: number;
+  /** Click on "Open the Train panel" → its controls are there (the lazy chunk's cost). */
+  openMs: number;
+}
+
+const PAGE_BACKENDS: { backend: string; maxBatches: number | null }[] = [
+  { backend: 'wasm', maxBatches: null },
+  { backend: 'webgpu', maxBatches: 6 },
+  { backend: 'webgl', maxBatches: 20 },
+];
+
+async function trainOnce(page: Page, backend: string, maxBatches: number | null): Promise<{ samplesPerSecond: number; openMs: number }> {
+  const started = performance.now();
+  await page.locator('#open-train').click();
+  await page.locator('#train-start').waitFor({ timeout: 60_000 });
+  const openMs = performance.now() - started;
+  await page.locator('#train-preset').selectOption('default');
+  await page.locator('#train-backend-choice').selectOption(backend);
+  await page.locator('#train-epochs').fill('1');
+  await page.locator('#train-max-batches').fill(maxBatches === null ? '' : String(maxBatches));
+  await page.locator('#train-start').click();
+  await page.waitForFunction(() => {
+    const panel = document.getElementById('train')!;
+    return panel.dataset.epochSamplesPerSecond !== undefined || ['error', 'failed', 'stopped'].includes(panel.dataset.state!);
+  }, undefined, { timeout: 300_000 });
+  const rate = await page.evaluate(() => document.getElementById('train')!.dataset.epochSamplesPerSecond);
+  if (rate === undefined) throw new Error(`training on ${backend} in the page failed: ${await page.locator('#train-message').textContent()}`);
+  return { samplesPerSecond: Number(rate), openMs };
+}
+
+export async function pageTrainingFigures(url: string, dir: string): Promise<PageTrainingFigure[]> {
+  const figures: PageTrainingFigure[] = [];
+  for (const { backend, maxBatches } of PAGE_BACKENDS) {
+    const context = await openProfile({ webgpu: true, profile: 'persistent', userDataDir: join(dir, `train-profile-${backend}`) });
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      await openReady(page, url);
+      figures.push({ backend, batches: maxBatches, ...(await trainOnce(page, backend, maxBatches)) });
+    } finally {
+      await context.close();
+    }
+  }
+  return figures;
+}
+
+/** `pnpm train`'s samples/s for one epoch of the default recipe on wasm in this process. */
+export async function nodeTrainingSamplesPerSecond(dir: string, workers: number | 'auto'): Promise<{ samplesPerSecond: number; workers: string }> {
+  const { train } = await import('@mnist-onnx/train');
+  const out = join(dir, `node-train-${workers}`);
+  const { model, record } = await train({ out, checkpointDir: `${out}-checkpoints`, backend: 'wasm', workers, overrides: { epochs: 1 } });
+  model.dispose();
+  const note = record.backendNotes.find((n) => n.startsWith('data-parallel')) ?? 'main thread only';
+  return { samplesPerSecond: record.history[0].samplesPerSecond, workers: note };
+}

@@ -1,0 +1,232 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { classifyAdapter, type AdapterIdentity } from '@mnist-onnx/devices';
+import { runCli, TEST_RESULTS_DIR } from '@mnist-onnx/test-support';
+import { launchChromium, openFreshPage, settledPrediction, type FreshPage } from './helpers/browser.js';
+import { traceDigit } from './helpers/draw-digit.js';
+import { digitsPerClass, startWebFixture, type WebFixture } from './helpers/web-fixture.js';
+
+// The whole pipeline in the page, in real headless Chromium with the WebGPU flag (SwiftShader's
+// adapter without a GPU): the Train panel trains with tfjs on wasm, exports ONNX with the export
+// package's builder, verifies it in onnxruntime-web against tfjs, swaps it into the classifier,
+// and offers it as a download that `pnpm infer` scores exactly as the page did.
+let fixture: WebFixture;
+let browser: Browser;
+let fresh: FreshPage;
+let page: Page;
+
+interface PanelState {
+  state: string;
+  backend?: string;
+  steps?: string;
+  loss?: string;
+  maxAbsDiff?: string;
+  agreement?: string;
+  samples?: string;
+  onnxCorrect?: string;
+  points?: string;
+}
+
+const panel = (): Promise<PanelState> => page.evaluate(() => ({ ...document.getElementById('train')!.dataset, points: document.getElementById('train-chart')?.dataset.points }) as PanelState);
+
+async function openPanel(): Promise<void> {
+  // tfjs is not in the page before the panel opens: it is a chunk of its own.
+  expect(await page.evaluate(() => performance.getEntriesByType('resource').filter((e) => /train-panel|tfjs/.test(e.name)).length)).toBe(0);
+  await page.locator('#open-train').click();
+  await page.locator('#train-start').waitFor({ timeout: 30_000 });
+}
+
+async function startTraining(backend: string, epochs: number, maxBatches = '', lr = ''): Promise<void> {
+  await page.locator('#train-preset').selectOption('default');
+  await page.locator('#train-backend-choice').selectOption(backend);
+  await page.locator('#train-epochs').fill(String(epochs));
+  await page.locator('#train-max-batches').fill(maxBatches);
+  await page.locator('#train-lr').fill(lr);
+  await page.locator('#train-start').click();
+}
+
+const settledStates = ['done', 'failed', 'error', 'stopped'];
+
+async function waitSettled(timeout: number): Promise<PanelState> {
+  await page.waitForFunction((states) => states.includes(document.getElementById('train')!.dataset.state!), settledStates, { timeout });
+  return panel();
+}
+
+beforeAll(async () => {
+  fixture = await startWebFixture('preview');
+  browser = await launchChromium({ webgpu: true });
+});
+
+afterAll(async () => {
+  await fresh?.close();
+  await browser?.close();
+  await fixture?.close();
+});
+
+describe('the Train panel in Chromium', () => {
+  it('trains an epoch on wasm, exports a verified ONNX file, swaps it in and offers what pnpm infer scores the same', async () => {
+    fresh = await openFreshPage(browser, fixture.server.url);
+    page = fresh.page;
+    await openPanel();
+    await startTraining('wasm', 1);
+    // The page stays responsive while it trains: a frame comes within a second.
+    await page.waitForFunction(() => document.getElementById('train')!.dataset.state === 'training', undefined, { timeout: 30_000 });
+    const frameMs = await page.evaluate(() => new Promise<number>((resolve) => {
+      const asked = performance.now();
+      requestAnimationFrame(() => resolve(performance.now() - asked));
+    }));
+    expect(frameMs).toBeLessThan(1000);
+
+    const result = await waitSettled(60_000);
+    expect(result.state, await page.locator('#train-message').textContent() ?? '').toBe('done');
+    expect(result.backend).toBe('wasm');
+    expect(Number(result.steps)).toBe(Math.ceil(8004 / 50));
+    expect(Number.isFinite(Number(result.loss))).toBe(true);
+    // Loss read back every 10 steps (17 points in 161 steps) plus three per epoch.
+    expect(Number(result.points)).toBeGreaterThanOrEqual(17 + 3);
+    expect(Number(result.maxAbsDiff)).toBeLessThanOrEqual(1e-4);
+    expect(Number(result.samples)).toBe(fixture.test.count);
+    expect(Number(result.agreement)).toBe(fixture.test.count);
+    const pageCorrect = Number(result.onnxCorrect);
+    // One epoch of the default recipe reads well over 85% of the test set.
+    expect(pageCorrect / fixture.test.count).toBeGreaterThan(0.85);
+
+    // Swapped in without a reload: the classifier runs the page's own model now.
+    expect(await page.locator('#model-info').getAttribute('data-file')).toBe('mnist-mlp-page.onnx');
+    const picks = digitsPerClass(fixture.test, 1);
+    // The panel is below the fold after training: bring the canvas back under the mouse.
+    await page.locator('#pad').scrollIntoViewIfNeeded();
+    let read = 0;
+    for (const index of picks) {
+      await page.keyboard.press('Escape');
+      await traceDigit(page, fixture.test.image(index), { fill: 0.9 });
+      if ((await settledPrediction(page))?.digit === fixture.test.labels[index]) read++;
+    }
+    expect(read).toBeGreaterThanOrEqual(8);
+
+    // The download is the file the page verified: pnpm infer scores it the same, digit for digit.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#train-download').click()]);
+    expect(download.suggestedFilename()).toBe('mnist-mlp-page.onnx');
+    const file = join(fixture.dir, 'downloaded.onnx');
+    await download.saveAs(file);
+    const infer = await runCli('infer', ['--model', file, '--json']);
+    expect(infer.stderr).toBe('');
+    expect(infer.code).toBe(0);
+    const report = JSON.parse(infer.stdout) as { correct: number; count: number };
+    expect(report.count).toBe(fixture.test.count);
+    expect(report.correct).toBe(pageCorrect);
+    expect(await fresh.cspViolations()).toEqual([]);
+    // For the README's walk-through: the panel after a run, curves, verification and download.
+    const outDir = join(TEST_RESULTS_DIR, 'infer-web');
+    await mkdir(outDir, { recursive: true });
+    await page.locator('#train').screenshot({ path: join(outDir, 'train-panel.png') });
+  }, 120_000);
+
+  it('trains a few steps on WebGPU when picked, and Stop keeps the model in use', async () => {
+    await startTraining('webgpu', 1);
+    await page.waitForFunction(() => Number(document.getElementById('train')!.dataset.steps) >= 3 && document.getElementById('train')!.dataset.backend === 'webgpu', undefined, { timeout: 60_000 });
+    await page.locator('#train-stop').click();
+    const result = await waitSettled(30_000);
+    expect(result.state).toBe('stopped');
+    expect(result.backend).toBe('webgpu');
+    expect(Number(result.steps)).toBeGreaterThanOrEqual(3);
+    expect(Number.isFinite(Number(result.loss))).toBe(true);
+    await expect(page.locator('#train-status').textContent()).resolves.toMatch(/^Stopped after \d+ steps on webgpu\. The model in use is kept/);
+    expect(await page.locator('#model-info').getAttribute('data-file')).toBe('mnist-mlp-page.onnx');
+    expect(fresh.errors).toEqual([]);
+  }, 90_000);
+
+  it('Auto trains where the device policy says: WebGPU on a hardware adapter, else wasm, saying why', async () => {
+    const identity = await page.evaluate(async () => {
+      const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ info?: Record<string, unknown> } | null> } }).gpu;
+      const info = (await gpu?.requestAdapter())?.info;
+      return info ? { vendor: info.vendor, architecture: info.architecture, description: info.description, isFallbackAdapter: Boolean(info.isFallbackAdapter) } : null;
+    });
+    const adapter = identity ? classifyAdapter(identity as AdapterIdentity) : null;
+    await startTraining('auto', 1);
+    await page.waitForFunction(() => Number(document.getElementById('train')!.dataset.steps) >= 1, undefined, { timeout: 60_000 });
+    await page.locator('#train-stop').click();
+    const result = await waitSettled(30_000);
+    expect(result.state).toBe('stopped');
+    const line = await page.locator('#train-backend').textContent();
+    if (adapter?.kind === 'hardware') {
+      expect(result.backend).toBe('webgpu');
+    } else {
+      expect(result.backend).toBe('wasm');
+      expect(line).toMatch(adapter ? /webgpu skipped: only a software adapter \(.+\); wasm is faster/ : /webgpu skipped: /);
+    }
+    expect(line).toContain('webgl skipped: WebGL is used only when picked');
+  }, 60_000);
+
+  it('a run that diverges stops with a message, and the model in use stays', async () => {
+    await startTraining('wasm', 1, '', '1e6');
+    const result = await waitSettled(60_000);
+    expect(result.state).toBe('error');
+    await expect(page.locator('#train-message').textContent()).resolves.toMatch(/^training diverged in epoch 1, batch \d+: the loss is (NaN|Infinity) \(try a lower learning rate\)\. The model in use is kept\.$/);
+    expect(await page.locator('#model-info').getAttribute('data-file')).toBe('mnist-mlp-page.onnx');
+    expect(await page.locator('#train-download').isHidden()).toBe(false);
+    await page.locator('#train-lr').fill('');
+  }, 60_000);
+
+  it('learns a handwriting style from labelled drawings: the held-out ones improve, and the store survives a reload, corruption and Clear', async () => {
+    await page.locator('#train-backend-choice').selectOption('wasm');
+    // A style MNIST does not have: a bar with a hook, drawn nine ways (slant and hook length).
+    await page.locator('#pad').scrollIntoViewIfNeeded();
+    const box = (await page.locator('#pad').boundingBox())!;
+    const draw = async (variant: number) => {
+      // Escape clears the pad unless a form control has the focus.
+      await page.locator('#pad').focus();
+      await page.keyboard.press('Escape');
+      const at = (x: number, y: number) => [box.x + box.width * x, box.y + box.height * y] as const;
+      const slant = (variant % 3) * 0.06;
+      await page.mouse.move(...at(0.2, 0.45 - slant));
+      await page.mouse.down();
+      await page.mouse.move(...at(0.8, 0.45 + slant), { steps: 8 });
+      await page.mouse.move(...at(0.8, 0.55 + slant + 0.04 * Math.floor(variant / 3)), { steps: 4 });
+      await page.mouse.up();
+      return settledPrediction(page);
+    };
+    const predicted = new Set<number>();
+    for (let v = 0; v < 9; v++) predicted.add((await draw(v))!.digit);
+    // Label the style as a digit the model reads none of the drawings as.
+    const label = [...Array(10).keys()].find((d) => !predicted.has(d))!;
+    for (let v = 0; v < 9; v++) {
+      await draw(v);
+      await page.locator(`#label-${label}`).click();
+    }
+    expect(await page.evaluate(() => document.getElementById('train')!.dataset.examples)).toBe('9');
+
+    await page.locator('#fine-tune').click();
+    const result = await waitSettled(90_000);
+    expect(result.state, await page.locator('#train-message').textContent() ?? '').toBe('done');
+    const holdout = await page.evaluate(() => ({ ...document.getElementById('train')!.dataset }));
+    expect(holdout.holdoutCount).toBe('3');
+    expect(holdout.holdoutBefore).toBe('0');
+    await page.locator('#handwriting').screenshot({ path: join(TEST_RESULTS_DIR, 'infer-web', 'train-handwriting.png') });
+    expect(Number(holdout.holdoutAfter)).toBeGreaterThan(0);
+    expect(Number(result.maxAbsDiff)).toBeLessThanOrEqual(1e-4);
+    expect(Number(result.agreement)).toBe(fixture.test.count);
+
+    // Stored in the browser: a reload keeps them; corrupt or older data is ignored with a notice.
+    const reopen = async () => {
+      await page.reload();
+      await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
+      await page.locator('#open-train').click();
+      await page.locator('#train-start').waitFor();
+    };
+    await reopen();
+    expect(await page.locator('#examples-count').textContent()).toMatch(/^9 examples stored/);
+    await page.evaluate(() => localStorage.setItem('mnist-onnx:handwriting', '{"format":"mnist-onnx-handwriting","version":0,"examples":[]}'));
+    await reopen();
+    await expect(page.locator('#examples-notice').textContent()).resolves.toMatch(/from format version 0, not 1, and were ignored/);
+    await page.evaluate(() => localStorage.setItem('mnist-onnx:handwriting', '{not json'));
+    await reopen();
+    await expect(page.locator('#examples-notice').textContent()).resolves.toMatch(/not readable \(corrupt data\) and were ignored/);
+    expect(await page.locator('#examples-count').textContent()).toBe('No examples stored yet.');
+    await page.locator('#clear-examples').click();
+    expect(await page.evaluate(() => localStorage.getItem('mnist-onnx:handwriting'))).toBeNull();
+    expect(fresh.errors).toEqual([]);
+  }, 150_000);
+});

@@ -1,0 +1,73 @@
+import { availableParallelism } from 'node:os';
+import { UsageError } from '@mnist-onnx/mnist/node';
+import { TrainOptionsError } from '../errors.js';
+
+/**
+ * How many worker threads: a count, or `auto` (as many as help, up to the cores). train()'s
+ * option also takes 0, the main thread alone; the `--workers` flag takes N ≥ 1 or auto.
+ */
+export type WorkerRequest = number | 'auto';
+
+/** The tfjs backends a worker thread can run: both keep tensors in host memory, one core each. */
+export const WORKER_BACKENDS = ['wasm', 'cpu'];
+
+/**
+ * Below this many rows per worker, `auto` adds no worker: another one costs a fixed amount per
+ * step (the whole weights in, a whole gradient out, two barriers) while its share of the
+ * matmuls shrinks with its rows. From `pnpm bench` on the 2-core machine (2026-12-01, load ~1.3):
+ * 2 workers against the main thread alone were 0.73× at batch 50, 0.91× at 200, 1.14× at 1000.
+ */
+export const MIN_ROWS_PER_WORKER = 500;
+
+/** `--workers` as typed: `auto` or a positive integer, anything else a usage error. */
+export function parseWorkerFlag(raw: string, flag: string): WorkerRequest {
+  const text = raw.trim();
+  if (text === 'auto') return 'auto';
+  if (!/^[0-9]+$/.test(text) || Number(text) < 1) throw new UsageError(`${flag}: must be a positive integer or auto, got "${raw}"`);
+  return Number(text);
+}
+
+/** train()'s `workers` option: auto, or a whole number (0 = the main thread alone). */
+export function checkWorkerRequest(request: WorkerRequest, flag: string): WorkerRequest {
+  if (request !== 'auto' && !(Number.isInteger(request) && request >= 0)) {
+    throw new TrainOptionsError(`${flag}: must be a whole number or auto, got ${request}`);
+  }
+  return request;
+}
+
+/**
+ * `auto` trains in the main thread when the whole run is shorter than this many samples: each
+ * worker first starts its own tfjs (1–3 s here), more than a short run can win back.
+ */
+export const AUTO_MIN_SAMPLES = 40_000;
+
+export interface WorkerCountQuery {
+  request: WorkerRequest;
+  /** The tfjs backend the run uses. */
+  backend: string;
+  batchSize: number;
+  /** Samples the run will train on, all epochs together. */
+  samples: number;
+  /** The flag, for messages. */
+  flag: string;
+  cores?: number;
+}
+
+/**
+ * How many worker threads train, 0 meaning the main thread alone (the single-process loop; one
+ * worker gives the same weights bit for bit, after its start-up). GPU backends and
+ * libtensorflow keep one process: they have their own parallelism, and a second tfjs context
+ * on the same device would only compete with the first.
+ */
+export function resolveWorkerCount({ request, backend, batchSize, samples, flag, cores = availableParallelism() }: WorkerCountQuery): number {
+  const fits = WORKER_BACKENDS.includes(backend);
+  if (request === 'auto') {
+    if (!fits || samples < AUTO_MIN_SAMPLES) return 0;
+    const count = Math.min(cores, Math.max(1, Math.floor(batchSize / MIN_ROWS_PER_WORKER)));
+    return count > 1 ? count : 0;
+  }
+  if (!fits && request > 1) {
+    throw new TrainOptionsError(`${flag} ${request}: the ${backend} backend trains in one process; worker threads run ${WORKER_BACKENDS.join(' or ')} (use --backend wasm, or --workers 1)`);
+  }
+  return fits ? request : 0;
+}

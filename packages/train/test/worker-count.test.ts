@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { parameterSlice, shardRows } from '../src/workers/shared-memory.js';
+import { AUTO_MIN_SAMPLES, checkWorkerRequest, MIN_ROWS_PER_WORKER, parseWorkerFlag, resolveWorkerCount } from '../src/workers/worker-count.js';
+
+const query = { batchSize: 8 * MIN_ROWS_PER_WORKER, samples: 80_000, flag: '--workers', cores: 8 };
+
+describe('how many worker threads train', () => {
+  it(`auto: up to the cores on wasm and cpu, with at least ${MIN_ROWS_PER_WORKER} rows each`, () => {
+    expect(resolveWorkerCount({ ...query, request: 'auto', backend: 'wasm', batchSize: 8 * MIN_ROWS_PER_WORKER })).toBe(8);
+    expect(resolveWorkerCount({ ...query, request: 'auto', backend: 'wasm', batchSize: 3 * MIN_ROWS_PER_WORKER + 1 })).toBe(3);
+    expect(resolveWorkerCount({ ...query, request: 'auto', backend: 'cpu', batchSize: 8 * MIN_ROWS_PER_WORKER, cores: 2 })).toBe(2);
+    expect(resolveWorkerCount({ ...query, request: 'auto', backend: 'wasm', batchSize: 2 * MIN_ROWS_PER_WORKER - 1 })).toBe(0);
+    expect(resolveWorkerCount({ ...query, request: 'auto', backend: 'wasm', batchSize: 8 * MIN_ROWS_PER_WORKER, cores: 1 })).toBe(0);
+  });
+
+  it('auto: a run too short to win back the workers\' start-up stays in the main thread', () => {
+    expect(resolveWorkerCount({ ...query, request: 'auto', backend: 'wasm', samples: AUTO_MIN_SAMPLES - 1 })).toBe(0);
+  });
+
+  it('GPU backends and libtensorflow keep one process: auto picks no workers, N > 1 is refused', () => {
+    for (const backend of ['webgpu', 'tensorflow']) {
+      expect(resolveWorkerCount({ ...query, request: 'auto', backend })).toBe(0);
+      expect(resolveWorkerCount({ ...query, request: 1, backend })).toBe(0);
+      expect(() => resolveWorkerCount({ ...query, request: 2, backend })).toThrow(
+        `--workers 2: the ${backend} backend trains in one process; worker threads run wasm or cpu (use --backend wasm, or --workers 1)`);
+    }
+  });
+
+  it('an explicit count is taken as given on wasm and cpu', () => {
+    expect(resolveWorkerCount({ ...query, request: 3, backend: 'wasm', cores: 2 })).toBe(3);
+    expect(resolveWorkerCount({ ...query, request: 1, backend: 'cpu' })).toBe(1);
+  });
+
+  it('the flag takes auto or N ≥ 1; the API also takes 0 (main thread alone)', () => {
+    expect(parseWorkerFlag('auto', '--workers')).toBe('auto');
+    expect(parseWorkerFlag('4', '--workers')).toBe(4);
+    for (const bad of ['0', '-2', '1.5', 'x', '']) expect(() => parseWorkerFlag(bad, '--workers')).toThrow(`--workers: must be a positive integer or auto, got "${bad}"`);
+    expect(checkWorkerRequest(0, '--workers')).toBe(0);
+    expect(() => checkWorkerRequest(2.5, '--workers')).toThrow('--workers: must be a whole number or auto, got 2.5');
+  });
+});
+
+describe('splitting the work', () => {
+  it('each batch row and each parameter belongs to exactly one worker, in order, sizes within one', () => {
+    for (const [size, workers] of [[200, 2], [50, 3], [1, 2], [7, 7], [199_210, 3]]) {
+      const parts = Array.from({ length: workers }, (_, k) => shardRows(size, workers, k));
+      expect(parts[0][0]).toBe(0);
+      expect(parts.at(-1)![1]).toBe(size);
+      parts.slice(1).forEach(([from], k) => expect(from).toBe(parts[k][1]));
+      const sizes = parts.map(([a, b]) => b - a);
+      expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+      expect(parameterSlice(size, workers, workers - 1)).toEqual(parts.at(-1));
+    }
+  });
+});
