@@ -1,21 +1,12 @@
 // @mnist-onnx/train: fit the MNIST MLP with TensorFlow.js on the best backend available.
 export * from './backends/backend.js';
 export * from './backends/registry.js';
-export * from './batch-source.js';
+// Everything the page may use too (browser-safe), then the Node-only modules.
+export * from './browser.js';
 export * from './checkpoint.js';
-export * from './device-batches.js';
-export * from './errors.js';
-export * from './evaluate.js';
-export * from './fast-mlp.js';
-export * from './host-batches.js';
-export * from './hyperparameters.js';
-export * from './model.js';
 export * from './model-io.js';
-export * from './optimizers.js';
 export * from './options.js';
-export * from './presets.js';
 export * from './reporter.js';
-export * from './schedule.js';
 export * from './train.js';
 export * from './training-record.js';
 export * from './versions.js';
