@@ -1,14 +1,12 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { runCli } from '@mnist-onnx/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useCpuBackend } from '../src/index.js';
 import { buildTestModel, saveTfjsModel } from './support/tfjs-models.js';
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 let root: string;
 let modelDir: string;
 
@@ -25,18 +23,10 @@ afterAll(async () => {
 });
 
 /** Runs `pnpm export …` the way the root script does: node --import tsx packages/export/src/cli.ts. */
-function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'packages/export/src/cli.ts', ...args], {
-      cwd: repo,
-      env: { ...process.env, MNIST_ONNX_ARTIFACTS: join(root, 'artifacts'), MNIST_ONNX_DEBUG: '' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (status) => done({ status, stdout, stderr }));
-  });
+/** `pnpm export ARGS` as a user runs it (the shared test-support spawner), with this test's artifacts folder. */
+async function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const run = await runCli('export', args, { env: { MNIST_ONNX_ARTIFACTS: join(root, 'artifacts'), MNIST_ONNX_DEBUG: '' } });
+  return { status: run.code, stdout: run.stdout, stderr: run.stderr };
 }
 
 const expectOneLineError = (stderr: string, pattern: RegExp) => {

@@ -1,17 +1,16 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { loadDataset } from '@mnist-onnx/mnist/node';
 import { InferenceSession } from 'onnxruntime-node';
+import { runCli } from '@mnist-onnx/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccuracyDropError, ExportOptionError, exportModel, inspectOnnx, useCpuBackend, type ExportReport } from '../src/index.js';
 import { saveTfjsModel } from './support/tfjs-models.js';
 import { trainSmallModel } from './support/trained-model.js';
 import { modelForm, readClassifierMetadata, type ClassifierMetadata } from '@mnist-onnx/mnist';
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 let root: string;
 let modelDir: string;
 const exported: Record<'float32' | 'weight-only' | 'dynamic', { report: ExportReport; bytes: Uint8Array; lines: string[] }> = {} as never;
@@ -25,18 +24,10 @@ function onnxChecker(file: string) {
 }
 
 /** `pnpm export …` in a child process, as a user runs it. */
-function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'packages/export/src/cli.ts', ...args], {
-      cwd: repo,
-      env: { ...process.env, MNIST_ONNX_ARTIFACTS: join(root, 'artifacts'), MNIST_ONNX_DEBUG: '' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (status) => done({ status, stdout, stderr }));
-  });
+/** `pnpm export ARGS` as a user runs it (the shared test-support spawner), with this test's artifacts folder. */
+async function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const run = await runCli('export', args, { env: { MNIST_ONNX_ARTIFACTS: join(root, 'artifacts'), MNIST_ONNX_DEBUG: '' } });
+  return { status: run.code, stdout: run.stdout, stderr: run.stderr };
 }
 
 beforeAll(async () => {
