@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { compareModelForms, exportModel, readTfjsModel, useCpuBackend, type ExportReport } from '@mnist-onnx/export';
 import type { TestSetReport } from '@mnist-onnx/infer-node';
 import { loadDataset } from '@mnist-onnx/mnist/node';
-import { runCli, SWIFTSHADER_ENV } from '@mnist-onnx/test-support';
+import { errorLines, runCli, SWIFTSHADER_ENV } from '@mnist-onnx/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderReportHtml, type ReportData } from '../src/index.js';
 // The export package's own test helpers: a small MLP really trained on the embedded split.
@@ -49,7 +49,8 @@ afterAll(async () => {
 async function infer(form: Form, ep: 'cpu' | 'webgpu', batchSize = exported[form].report.verification.batchSize!): Promise<TestSetReport> {
   const env = { MNIST_ONNX_ARTIFACTS: join(root, 'artifacts'), ...(ep === 'webgpu' ? SWIFTSHADER_ENV : {}) };
   const run = await runCli('infer', ['--model', exported[form].file, '--ep', ep, '--json', '--batch-size', String(batchSize)], { env, timeoutMs: 150_000 });
-  expect(run.stderr).toBe('');
+  // A slow run (WebGPU on a software adapter, a loaded machine) prints progress on stderr; no errors.
+  expect(errorLines(run.stderr)).toEqual([]);
   expect(run.code).toBe(0);
   return JSON.parse(run.stdout) as TestSetReport;
 }
