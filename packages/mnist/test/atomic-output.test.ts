@@ -105,4 +105,18 @@ describe('lockOutput', () => {
     await (await lockOutput(deep))();
     expect(readdirSync(dir)).toEqual([]);
   });
+
+  it('takes over the lock of a killed owner its parent has not reaped yet (a zombie)', async () => {
+    // `sleep 0` exits at once, and the shell exec'd into `sleep 5` never waits for it: a zombie.
+    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const zombie = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(String(chunk)))));
+      await expect.poll(() => readFileSync(`/proc/${zombie}/stat`, 'utf8').split(') ')[1]![0]).toBe('Z');
+      const dir = fresh();
+      writeFileSync(join(dir, '.model.lock'), JSON.stringify({ pid: zombie }));
+      await (await lockOutput(join(dir, 'model')))();
+    } finally {
+      parent.kill();
+    }
+  });
 });

@@ -45,18 +45,23 @@ function parseHidden(entry: string, target: string): Hidden | undefined {
 /** Hidden names this process is filling or committing right now (a sweep must leave them). */
 const inFlight = new Set<string>();
 
-/** A process's start time (clock ticks since boot), to tell a live owner from a reused pid. */
-function processStartTime(pid: number): string | undefined {
+/** What /proc says of a process: its state letter and start time (clock ticks since boot). */
+function processStat(pid: number): { state: string; startTime: string } | undefined {
   try {
-    // Field 22 of /proc/<pid>/stat; the command name (field 2) may hold spaces, so count from ')'.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    // Fields 3 and 22 of /proc/<pid>/stat; the command name (field 2) may hold spaces, so count from ')'.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = fields.slice(fields.lastIndexOf(')') + 2).split(' ');
+    return { state: rest[0]!, startTime: rest[19]! };
   } catch {
     return undefined;
   }
 }
 
-/** True when `pid` names a running process (and, when known, the one that started at `startTime`). */
+/**
+ * True when `pid` names a running process (and, when known, the one that started at `startTime`).
+ * A zombie is not running: a killed writer stays one until its parent reaps it, which under load
+ * (or with a parent that never reaps) can be long after it last wrote anything.
+ */
 export function isProcessAlive(pid: number, startTime?: string): boolean {
   if (pid === process.pid) return true;
   try {
@@ -64,9 +69,10 @@ export function isProcessAlive(pid: number, startTime?: string): boolean {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
-  if (startTime === undefined) return true;
-  const now = processStartTime(pid);
-  return now === undefined || now === startTime;
+  const stat = processStat(pid);
+  if (stat === undefined) return true; // no /proc (not Linux): the signal probe is all there is
+  if (stat.state === 'Z' || stat.state === 'X') return false;
+  return startTime === undefined || stat.startTime === startTime;
 }
 
 const errnoOf = (error: unknown) => (error as NodeJS.ErrnoException).code;
@@ -266,7 +272,7 @@ export async function lockOutput(path: string, label: string = path): Promise<()
       if (!(await rmdir(dir).then(() => true, () => false))) break;
     }
   };
-  const me: LockOwner = { pid: process.pid, startTime: processStartTime(process.pid) };
+  const me: LockOwner = { pid: process.pid, startTime: processStat(process.pid)?.startTime };
   for (let attempt = 0; attempt < 5; attempt++) {
     try {
       const handle = await open(file, 'wx');
