@@ -35,7 +35,8 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'browser', include: files('browser'), sequence: { groupOrder: 1 }, maxWorkers: 1 },
+        // The fixture models and the page's build, made once for all its files (helpers/built-page.ts).
+        test: { name: 'browser', include: files('browser'), globalSetup: ['packages/infer-web/test/helpers/built-page.ts'], sequence: { groupOrder: 1 }, maxWorkers: 1 },
       },
       {
         extends: true,

@@ -2,13 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadDataset } from '@mnist-onnx/mnist/node';
 import { InferenceSession } from 'onnxruntime-node';
 import { runCli } from '@mnist-onnx/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccuracyDropError, ExportOptionError, exportModel, inspectOnnx, useCpuBackend, type ExportReport } from '../src/index.js';
 import { saveTfjsModel } from './support/tfjs-models.js';
-import { trainSmallModel } from './support/trained-model.js';
+import { saveTrainedSmallModel, trainSmallModel } from './support/trained-model.js';
 import { modelForm, readClassifierMetadata, type ClassifierMetadata } from '@mnist-onnx/mnist';
 
 let root: string;
@@ -34,11 +33,7 @@ beforeAll(async () => {
   await useCpuBackend();
   root = await mkdtemp(join(tmpdir(), 'export-int8-'));
   process.env.MNIST_ONNX_ARTIFACTS = join(root, 'artifacts');
-  const { train } = await loadDataset('embedded');
-  const model = await trainSmallModel(train.normalized(), train.labels);
-  modelDir = join(root, 'tfjs');
-  await saveTfjsModel(model, modelDir);
-  model.dispose();
+  modelDir = await saveTrainedSmallModel(join(root, 'tfjs'));
   for (const [form, options] of [['float32', {}], ['weight-only', { dtype: 'int8' }], ['dynamic', { quantize: 'dynamic' }]] as const) {
     const lines: string[] = [];
     const out = join(root, form, 'model.onnx');

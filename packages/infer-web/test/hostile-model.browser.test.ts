@@ -16,7 +16,7 @@ let fresh: FreshPage;
 let page: Page;
 
 beforeAll(async () => {
-  fixture = await startWebFixture('preview');
+  fixture = await startWebFixture();
   browser = await launchChromium();
   fresh = await openFreshPage(browser, fixture.server.url);
   page = fresh.page;

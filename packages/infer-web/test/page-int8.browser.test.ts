@@ -51,7 +51,7 @@ async function runTestSet(): Promise<{ correct: number; form: string | null }> {
 }
 
 beforeAll(async () => {
-  fixture = await startWebFixture('preview');
+  fixture = await startWebFixture();
   for (const form of FORMS) {
     const file = join(fixture.dir, 'models', `int8-${form}.onnx`);
     const { report } = await exportModel({ in: join(fixture.dir, 'models', 'tfjs'), out: file, dtype: 'int8', quantize: form });

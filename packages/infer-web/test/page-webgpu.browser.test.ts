@@ -34,7 +34,7 @@ async function switchTo(provider: 'webgpu' | 'wasm'): Promise<void> {
 const maxDiff = (a: PagePrediction, b: PagePrediction) => Math.max(...a.probabilities.map((p, d) => Math.abs(p - b.probabilities[d])));
 
 beforeAll(async () => {
-  fixture = await startWebFixture('preview');
+  fixture = await startWebFixture();
   browser = await launchChromium({ webgpu: true });
   page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   errors = collectErrors(page);

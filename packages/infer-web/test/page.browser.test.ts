@@ -22,7 +22,7 @@ async function loadModelFile(file: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  fixture = await startWebFixture('preview');
+  fixture = await startWebFixture();
   browser = await launchChromium();
 });
 

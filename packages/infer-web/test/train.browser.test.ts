@@ -55,7 +55,7 @@ async function waitSettled(timeout: number): Promise<PanelState> {
 }
 
 beforeAll(async () => {
-  fixture = await startWebFixture('preview');
+  fixture = await startWebFixture();
   browser = await launchChromium({ webgpu: true });
 });
 

@@ -8,8 +8,7 @@ import { errorLines, runCli, SWIFTSHADER_ENV } from '@mnist-onnx/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderReportHtml, type ReportData } from '../src/index.js';
 // The export package's own test helpers: a small MLP really trained on the embedded split.
-import { saveTfjsModel } from '../../export/test/support/tfjs-models.js';
-import { trainSmallModel } from '../../export/test/support/trained-model.js';
+import { saveTrainedSmallModel } from '../../export/test/support/trained-model.js';
 
 // Both int8 forms, exported by `pnpm export`, then run by `pnpm infer` on onnxruntime-node's
 // CPU and WebGPU execution providers (WebGPU on SwiftShader, the software Vulkan driver that
@@ -27,11 +26,7 @@ beforeAll(async () => {
   await useCpuBackend();
   root = await mkdtemp(join(tmpdir(), 'int8-forms-'));
   process.env.MNIST_ONNX_ARTIFACTS = join(root, 'artifacts');
-  const { train } = await loadDataset('embedded');
-  const model = await trainSmallModel(train.normalized(), train.labels);
-  modelDir = join(root, 'tfjs');
-  await saveTfjsModel(model, modelDir);
-  model.dispose();
+  modelDir = await saveTrainedSmallModel(join(root, 'tfjs'));
   for (const form of FORMS) {
     const file = join(root, form, 'model.onnx');
     const { report } = await exportModel({ in: modelDir, out: file, dtype: 'int8', quantize: form });

@@ -1,4 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
+import { createRng, shuffleInPlace } from '@mnist-onnx/mnist';
+import { loadDataset } from '@mnist-onnx/mnist/node';
+import { saveTfjsModel } from './tfjs-models.js';
 
 /**
  * A small MLP 784 → `hidden` (relu) → 10 really trained on the given images (normalised
@@ -31,20 +34,16 @@ export async function trainSmallModel(images: Float32Array, labels: Uint8Array, 
   return model;
 }
 
-/** Fisher–Yates with mulberry32: the same order for the same seed everywhere. */
-function seededPermutation(n: number, seed: number): Uint32Array {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const order = Uint32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(next() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
+/** The project's seeded shuffle, started from the raw state `seed` (the same order every run). */
+const seededPermutation = (n: number, seed: number): Uint32Array => shuffleInPlace(Uint32Array.from({ length: n }, (_, i) => i), createRng(0, seed));
+
+/** trainSmallModel on the embedded training split, saved as tfjs files in `dir` (what `pnpm export --in` reads). */
+export async function saveTrainedSmallModel(dir: string): Promise<string> {
+  const { train } = await loadDataset('embedded');
+  const model = await trainSmallModel(train.normalized(), train.labels);
+  try {
+    return await saveTfjsModel(model, dir);
+  } finally {
+    model.dispose();
   }
-  return order;
 }

@@ -4,6 +4,8 @@ import { webConfig, type WebConfigOptions } from './web-config.js';
 export interface StartWebServerOptions extends WebConfigOptions {
   /** `dev`: Vite's dev server; `preview`: build the static site into outDir, then serve it. */
   mode: 'dev' | 'preview';
+  /** With `preview`: serve what outDir already holds (built once, e.g. by buildWebPage, for many servers). */
+  prebuilt?: boolean;
   /** Log level of Vite itself (default `warn`). */
   logLevel?: 'info' | 'warn' | 'error' | 'silent';
 }
@@ -25,12 +27,17 @@ export async function startWebServer(options: StartWebServerOptions): Promise<We
     await server.listen();
     return { url: firstUrl(server.resolvedUrls?.local), close: () => server.close() };
   }
-  await build(config);
+  if (!options.prebuilt) await build(config);
   const server = await preview(config);
   return {
     url: firstUrl(server.resolvedUrls?.local),
     close: () => server.close(),
   };
+}
+
+/** Builds the static site into outDir (what `preview` serves), without starting a server. */
+export async function buildWebPage(options: Omit<StartWebServerOptions, 'mode' | 'prebuilt'>): Promise<void> {
+  await build({ ...webConfig(options), logLevel: options.logLevel ?? 'warn' });
 }
 
 function firstUrl(urls: string[] | undefined): string {

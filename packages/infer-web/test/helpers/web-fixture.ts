@@ -1,10 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Dataset } from '@mnist-onnx/mnist';
 import { loadDataset } from '@mnist-onnx/mnist/node';
+import { inject } from 'vitest';
 import { startWebServer, type WebServer } from '../../src/index.js';
-import { writeFixtureModels, type FixtureModels } from './fixture-models.js';
+import type { FixtureModels } from './fixture-models.js';
 
 export interface WebFixture {
   dir: string;
@@ -15,26 +13,18 @@ export interface WebFixture {
 }
 
 /**
- * Everything a browser test needs, in a temp folder so a user's artifacts/ stay untouched:
- * the embedded data set, freshly trained fixture models, and the static build of the page
- * (with the fixture as its default model) served by Vite's preview server on a free port.
+ * Everything a browser test needs, in a temp folder so a user's artifacts/ stay untouched: the
+ * embedded data set, freshly trained fixture models and the static build of the page (with the
+ * fixture as its default model), made once by the browser project's global setup
+ * (built-page.ts), served here by Vite's preview server on a free port.
  */
-export async function startWebFixture(mode: 'dev' | 'preview' = 'preview'): Promise<WebFixture> {
-  const dir = await mkdtemp(join(tmpdir(), 'infer-web-test-'));
-  process.env.MNIST_ONNX_ARTIFACTS = dir;
+export async function startWebFixture(): Promise<WebFixture> {
+  const built = inject('builtPage');
+  if (!built) throw new Error('startWebFixture needs the browser project (its global setup builds the page): name the file *.browser.test.ts');
+  process.env.MNIST_ONNX_ARTIFACTS = built.dir;
   const dataset = await loadDataset('embedded');
-  const models = await writeFixtureModels(join(dir, 'models'));
-  const server = await startWebServer({ mode, modelFile: models.flat, testDataDir: dataset.dir, outDir: join(dir, 'dist'), port: 0, logLevel: 'error' });
-  return {
-    dir,
-    test: dataset.test,
-    models,
-    server,
-    async close() {
-      await server.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
+  const server = await startWebServer({ mode: 'preview', prebuilt: true, modelFile: built.models.flat, testDataDir: built.testDataDir, outDir: built.outDir, port: 0, logLevel: 'error' });
+  return { dir: built.dir, test: dataset.test, models: built.models, server, close: () => server.close() };
 }
 
 /** `count` test digits, the first `count / 10` of each class, as indices into the test set. */
