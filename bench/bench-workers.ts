@@ -1,4 +1,5 @@
 import { availableParallelism, loadavg } from 'node:os';
+import { measureParallelCeiling, type ParallelCeiling } from './ceiling.js';
 import { median } from './figures.js';
 import type { BenchOptions } from './options.js';
 import { measurePytorchTraining, type ReferenceRunner } from './pytorch.js';
@@ -29,6 +30,8 @@ export interface WorkerScaling {
   description: string;
   pytorchBest: { threads: number; perSecond: number } | null;
   rows: ScalingRow[];
+  /** Per round: independent copies of the main-thread run at once vs one alone, what the cores themselves allow. */
+  ceiling?: ParallelCeiling[];
   /** /proc/loadavg's 1-minute figure when this batch size's measurements began and ended. */
   load: [number, number];
 }
@@ -54,6 +57,7 @@ export async function benchWorkers(options: BenchOptions, reference: ReferenceRu
     const hp = { ...base.hp, batchSize };
     const tfjs = new Map<number, { values: number[]; timings: StepTiming[] }>(counts.map((n) => [n, { values: [], timings: [] }]));
     const torch = new Map<number, number[]>();
+    const ceiling: ParallelCeiling[] = [];
     const loadStart = loadavg()[0];
     for (let round = 1; round <= options.rounds; round++) {
       for (const workers of counts) {
@@ -67,6 +71,16 @@ export async function benchWorkers(options: BenchOptions, reference: ReferenceRu
           log(`round ${round}/${options.rounds} · batch ${batchSize} · tfjs ${backend} ${label}: ${formatRate(m.perSecond)} samples/s`);
         } catch (error) {
           problems.report(`tfjs ${backend} on ${label}, batch ${batchSize}`, error);
+        }
+      }
+      const copies = counts.at(-1)!;
+      if (copies > 1) {
+        try {
+          const c = await measureParallelCeiling({ backend, preset: base.preset, overrides: { ...base.overrides, batchSize }, epochs: Math.max(1, Math.round(options.seconds)) }, copies);
+          ceiling.push(c);
+          log(`round ${round}/${options.rounds} · batch ${batchSize} · ${copies} independent processes at once: ${formatRate(c.together)} samples/s in all, ${c.ratio.toFixed(2)}× one alone (${formatRate(c.alone)})`);
+        } catch (error) {
+          problems.report(`${copies} independent tfjs ${backend} processes, batch ${batchSize}`, error);
         }
       }
       for (const m of await measurePytorchTraining(reference, dataDir, hp, options.threads, options.seconds)) {
@@ -93,6 +107,7 @@ export async function benchWorkers(options: BenchOptions, reference: ReferenceRu
       description: `${base.description.replace(/batch \d+/, `batch ${batchSize}`)}`,
       pytorchBest: best ? { threads: best.threads, perSecond: best.perSecond } : null,
       rows,
+      ...(ceiling.length ? { ceiling } : {}),
       load: [loadStart, loadavg()[0]],
     });
   }

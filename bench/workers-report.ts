@@ -1,5 +1,6 @@
 import type { WorkerScaling } from './bench-workers.js';
-import { formatRatio, formatTable, formatWithRange } from './table.js';
+import { median } from './figures.js';
+import { formatRatio, formatRate, formatTable, formatWithRange } from './table.js';
 
 const who = (system: string, workers: number) =>
   system.startsWith('PyTorch') ? `${system}, ${workers} thread${workers > 1 ? 's' : ''}` : workers === 0 ? `${system}, main thread alone` : `${system}, ${workers} worker${workers > 1 ? 's' : ''}`;
@@ -8,6 +9,14 @@ const ms = (x: number | undefined) => (x === undefined ? '—' : x.toFixed(2));
 function cpuShare(t: WorkerScaling['rows'][number]['perStep']): string {
   if (!t || !(t.cpu > 0)) return '—';
   return `${Math.round((100 * t.cpu) / (t.compute + t.exchange + t.update + t.wait))}%`;
+}
+
+/** What the cores give independent copies: the upper bound of the "× 1 worker" column. */
+export function ceilingLine(rounds: NonNullable<WorkerScaling['ceiling']>): string {
+  const ratio = median(rounds.map((c) => c.ratio));
+  const { copies } = rounds[0]!;
+  return `ceiling: ${copies} independent processes at once train ${formatRate(median(rounds.map((c) => c.together)))} samples/s in all, ${ratio.toFixed(2)}× one alone`
+    + ` (range ${Math.min(...rounds.map((c) => c.ratio)).toFixed(2)}–${Math.max(...rounds.map((c) => c.ratio)).toFixed(2)}): no ${copies}-way data parallelism can pass that here`;
 }
 
 /** The terminal tables: per batch size, samples/s by worker count, the ratios, and where a step's time goes. */
@@ -21,6 +30,7 @@ export function formatWorkerScaling(scaling: WorkerScaling[], rounds: number): s
       s.rows.map((r) => [who(r.system, r.workers), formatWithRange(r.perSecond, r.rounds), formatRatio(r.ratioVsOneWorker), formatRatio(r.ratioVsPytorchBest),
         ms(r.perStep?.compute), ms(r.perStep?.exchange), ms(r.perStep?.update), ms(r.perStep?.wait), cpuShare(r.perStep)]),
     ));
+    if (s.ceiling?.length) out.push(ceilingLine(s.ceiling));
   }
   out.push('', 'per step, averaged over the workers: compute = batch rows and the fast path\'s forward and backward; exchange = the shared weights in and the gradient out;',
     'update = summing the workers\' gradients and the optimizer step, each worker on its own slice of the parameters; wait = at the two barriers of a step;',
@@ -32,7 +42,8 @@ export function formatWorkerScaling(scaling: WorkerScaling[], rounds: number): s
 export function workerScalingMarkdown(scaling: WorkerScaling[]): string {
   const counts = [...new Set(scaling.flatMap((s) => s.rows.filter((r) => !r.system.startsWith('PyTorch')).map((r) => r.workers)))].sort((a, b) => a - b);
   const label = (n: number) => (n === 0 ? 'main thread' : `${n} worker${n > 1 ? 's' : ''}`);
-  const headers = ['batch', ...counts.map(label), 'PyTorch at its fastest', 'best tfjs ÷ PyTorch'];
+  const copies = scaling.find((s) => s.ceiling?.length)?.ceiling![0]!.copies;
+  const headers = ['batch', ...counts.map(label), ...(copies ? [`ceiling: ${copies} independent processes`] : []), 'PyTorch at its fastest', 'best tfjs ÷ PyTorch'];
   const body = scaling.map((s) => {
     const tfjs = s.rows.filter((r) => !r.system.startsWith('PyTorch'));
     const cell = (n: number) => {
@@ -41,7 +52,8 @@ export function workerScalingMarkdown(scaling: WorkerScaling[]): string {
     };
     const bestTfjs = Math.max(...tfjs.map((r) => r.perSecond));
     const torch = s.pytorchBest ? `${Math.round(s.pytorchBest.perSecond).toLocaleString('en-US')} (${s.pytorchBest.threads} thread${s.pytorchBest.threads > 1 ? 's' : ''})` : '—';
-    return [String(s.batchSize), ...counts.map(cell), torch, s.pytorchBest ? formatRatio(bestTfjs / s.pytorchBest.perSecond) : '—'];
+    const ceiling = s.ceiling?.length ? `${formatRatio(median(s.ceiling.map((c) => c.ratio)))} one alone` : '—';
+    return [String(s.batchSize), ...counts.map(cell), ...(copies ? [ceiling] : []), torch, s.pytorchBest ? formatRatio(bestTfjs / s.pytorchBest.perSecond) : '—'];
   });
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return [line(headers), line(headers.map(() => '---')), ...body.map(line)].join('\n');

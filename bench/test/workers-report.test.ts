@@ -32,4 +32,14 @@ describe('worker scaling report', () => {
       '| 200 | 20,000 | 19,000 | 34,200 (1.80×) | 100,000 (1 thread) | 0.34× |',
     ]);
   });
+
+  it('states the ceiling the cores allow: the median of independent copies at once over one alone', () => {
+    const withCeiling: WorkerScaling[] = [{ ...scaling[0]!, ceiling: [
+      { copies: 2, alone: 20_000, together: 30_000, ratio: 1.5 },
+      { copies: 2, alone: 20_000, together: 26_000, ratio: 1.3 },
+      { copies: 2, alone: 20_000, together: 34_000, ratio: 1.7 },
+    ] }];
+    expect(formatWorkerScaling(withCeiling, 3)).toContain('ceiling: 2 independent processes at once train 30,000 samples/s in all, 1.50× one alone (range 1.30–1.70): no 2-way data parallelism can pass that here');
+    expect(workerScalingMarkdown(withCeiling).split('\n')[2]).toBe('| 200 | 20,000 | 19,000 | 34,200 (1.80×) | 1.50× one alone | 100,000 (1 thread) | 0.34× |');
+  });
 });

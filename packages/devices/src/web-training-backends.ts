@@ -13,6 +13,8 @@ export interface WebTrainingContext {
   probeWebGpu(): Promise<BrowserAdapter>;
   /** Asks the browser for a WebGL2 context and its unmasked renderer. */
   probeWebGl(): Promise<BrowserWebGl> | BrowserWebGl;
+  /** Threads tfjs-wasm runs with (default 1): more only where the page is cross-origin isolated. */
+  wasmThreads?: number;
 }
 
 /**
@@ -44,7 +46,10 @@ export function webTrainingBackends(context: WebTrainingContext): readonly Devic
     },
     {
       name: 'wasm', priority: PRIORITY.wasm, gpu: false, description: 'tfjs WebAssembly backend (XNNPACK, SIMD)',
-      detect: () => available({ threads: 1, notes: ['WebAssembly, SIMD, 1 thread'] }),
+      detect: () => {
+        const threads = context.wasmThreads ?? 1;
+        return available({ threads, notes: [`WebAssembly, SIMD, ${threads} thread${threads > 1 ? 's' : ''}`] });
+      },
     },
   ];
 }

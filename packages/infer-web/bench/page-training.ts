@@ -10,19 +10,27 @@ import { openProfile, openReady } from './page-driver.js';
  */
 export interface PageTrainingFigure {
   backend: string;
+  /** What the bench row says: the backend and, for wasm, its threads. */
+  label: string;
   batches: number | null;
   samplesPerSecond: number;
   /** Click on "Open the Train panel" → its controls are there (the lazy chunk's cost). */
   openMs: number;
+  /** What the panel says it trains on (e.g. "wasm · WebAssembly, SIMD, 2 threads"). */
+  detail: string;
 }
 
-const PAGE_BACKENDS: { backend: string; maxBatches: number | null }[] = [
-  { backend: 'wasm', maxBatches: null },
-  { backend: 'webgpu', maxBatches: 6 },
-  { backend: 'webgl', maxBatches: 20 },
+// wasm twice: one thread, and the page's default (tfjs-wasm's XNNPACK pool in the cross-origin
+// isolated page: half the logical cores, see wasmTrainingThreads), to see whether threads in the
+// page beat Node's one-threaded wasm. GPU backends: SwiftShader here.
+const PAGE_BACKENDS: { backend: string; label: string; query: string; maxBatches: number | null }[] = [
+  { backend: 'wasm', label: 'wasm, 1 thread', query: '?wasm-threads=1', maxBatches: null },
+  { backend: 'wasm', label: 'wasm, the page\'s default threads', query: '', maxBatches: null },
+  { backend: 'webgpu', label: 'webgpu', query: '', maxBatches: 6 },
+  { backend: 'webgl', label: 'webgl', query: '', maxBatches: 20 },
 ];
 
-async function trainOnce(page: Page, backend: string, maxBatches: number | null): Promise<{ samplesPerSecond: number; openMs: number }> {
+async function trainOnce(page: Page, backend: string, maxBatches: number | null): Promise<{ samplesPerSecond: number; openMs: number; detail: string }> {
   const started = performance.now();
   await page.locator('#open-train').click();
   await page.locator('#train-start').waitFor({ timeout: 60_000 });
@@ -38,17 +46,17 @@ async function trainOnce(page: Page, backend: string, maxBatches: number | null)
   }, undefined, { timeout: 300_000 });
   const rate = await page.evaluate(() => document.getElementById('train')!.dataset.epochSamplesPerSecond);
   if (rate === undefined) throw new Error(`training on ${backend} in the page failed: ${await page.locator('#train-message').textContent()}`);
-  return { samplesPerSecond: Number(rate), openMs };
+  return { samplesPerSecond: Number(rate), openMs, detail: (await page.locator('#train').getAttribute('data-backend-detail')) ?? '' };
 }
 
 export async function pageTrainingFigures(url: string, dir: string): Promise<PageTrainingFigure[]> {
   const figures: PageTrainingFigure[] = [];
-  for (const { backend, maxBatches } of PAGE_BACKENDS) {
-    const context = await openProfile({ webgpu: true, profile: 'persistent', userDataDir: join(dir, `train-profile-${backend}`) });
+  for (const [index, { backend, label, query, maxBatches }] of PAGE_BACKENDS.entries()) {
+    const context = await openProfile({ webgpu: true, profile: 'persistent', userDataDir: join(dir, `train-profile-${index}`) });
     try {
       const page = context.pages()[0] ?? (await context.newPage());
-      await openReady(page, url);
-      figures.push({ backend, batches: maxBatches, ...(await trainOnce(page, backend, maxBatches)) });
+      await openReady(page, `${url}${query}`);
+      figures.push({ backend, label, batches: maxBatches, ...(await trainOnce(page, backend, maxBatches)) });
     } finally {
       await context.close();
     }

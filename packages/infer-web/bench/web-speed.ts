@@ -195,9 +195,11 @@ await withTempDir('infer-web-bench-', async (dir) => {
   console.log('| where | backend | batches | samples/s | × Node wasm, 1 thread | open the Train panel, ms |');
   console.log('|---|---|---|---|---|---|');
   const times = (rate: number) => `${(rate / nodeOneThread.samplesPerSecond).toFixed(2)}×`;
-  const software = (backend: string) => (backend === 'wasm' ? 'wasm, 1 thread' : `${backend} on SwiftShader (software), picked explicitly`);
-  for (const f of training) console.log(`| page | ${software(f.backend)} | ${f.batches ?? 'all'} | ${f.samplesPerSecond.toLocaleString('en-US')} | ${times(f.samplesPerSecond)} | ${f.openMs.toFixed(0)} |`);
+  const software = (f: (typeof training)[number]) => (f.backend === 'wasm' ? `${f.label} (the panel: ${f.detail})` : `${f.backend} on SwiftShader (software), picked explicitly`);
+  for (const f of training) console.log(`| page | ${software(f)} | ${f.batches ?? 'all'} | ${f.samplesPerSecond.toLocaleString('en-US')} | ${times(f.samplesPerSecond)} | ${f.openMs.toFixed(0)} |`);
   console.log(`| Node (pnpm train) | wasm, ${nodeOneThread.workers} | all | ${Math.round(nodeOneThread.samplesPerSecond).toLocaleString('en-US')} | 1.00× | – |`);
   console.log(`| Node (pnpm train) | wasm, --workers auto: ${nodeAuto.workers} | all | ${Math.round(nodeAuto.samplesPerSecond).toLocaleString('en-US')} | ${times(nodeAuto.samplesPerSecond)} | – |`);
-  console.log(`\nLoad average after the training rows: ${loadavg().map((l) => l.toFixed(2)).join(' ')}. The page's wasm trains on one thread: tfjs-wasm's threaded build starts its workers from a blob: URL, which the page's CSP (worker-src 'self') refuses.`);
+  const [wasmOne, wasmThreads] = ['wasm, 1 thread', 'wasm, the page\'s default threads'].map((label) => training.find((f) => f.label === label)?.samplesPerSecond);
+  const threadsVerdict = wasmOne && wasmThreads ? ` Threads in the page: ${(wasmThreads / wasmOne).toFixed(2)}× one thread, ${times(wasmThreads)} Node's one-threaded wasm.` : '';
+  console.log(`\nLoad average after the training rows: ${loadavg().map((l) => l.toFixed(2)).join(' ')}.${threadsVerdict}`);
 });

@@ -118,6 +118,9 @@ describe('the Train panel in Chromium', () => {
     expect(report.count).toBe(fixture.test.count);
     expect(report.correct).toBe(pageCorrect);
     expect(await fresh.cspViolations()).toEqual([]);
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    const threads = Math.max(1, Math.floor(cores / 2));
+    expect(await page.locator('#train').getAttribute('data-backend-detail')).toMatch(new RegExp(`^WebAssembly, SIMD, ${threads} threads?`));
     // For the README's walk-through: the panel after a run, curves, verification and download.
     const outDir = join(TEST_RESULTS_DIR, 'infer-web');
     await mkdir(outDir, { recursive: true });
@@ -169,6 +172,31 @@ describe('the Train panel in Chromium', () => {
     expect(await page.locator('#train-download').isHidden()).toBe(false);
     await page.locator('#train-lr').fill('');
   }, 60_000);
+
+  // tfjs-wasm takes half the logical cores for its XNNPACK pool (1 below 4 cores, so the plain
+  // build); a page that says it has 4 makes it start its threaded build here too, whose pthreads
+  // are blob: workers the page's CSP must allow.
+  it('trains on wasm with tfjs\'s threads where the page is cross-origin isolated, under its CSP', async () => {
+    const threaded = await openFreshPage(browser, fixture.server.url);
+    try {
+      await threaded.context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => 4 }));
+      await threaded.page.reload();
+      await threaded.page.waitForFunction(() => document.documentElement.dataset.provider !== undefined, undefined, { timeout: 30_000 });
+      page = threaded.page;
+      await page.locator('#open-train').click();
+      await page.locator('#train-start').waitFor({ timeout: 30_000 });
+      await startTraining('wasm', 1, '3');
+      const result = await waitSettled(90_000);
+      expect(result.state).toBe('done');
+      expect(await page.locator('#train').getAttribute('data-backend-detail')).toBe('WebAssembly, SIMD, 2 threads');
+      expect(page.workers().length).toBeGreaterThanOrEqual(2);
+      expect(await threaded.cspViolations()).toEqual([]);
+      expect(threaded.errors).toEqual([]);
+    } finally {
+      page = fresh.page;
+      await threaded.close();
+    }
+  }, 120_000);
 
   it('learns a handwriting style from labelled drawings: the held-out ones improve, and the store survives a reload, corruption and Clear', async () => {
     await page.locator('#train-backend-choice').selectOption('wasm');

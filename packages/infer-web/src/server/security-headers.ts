@@ -2,17 +2,20 @@
  * The page needs its own scripts, styles, images drawn from canvases, same-origin fetches
  * (model, test set, onnxruntime's .mjs/.wasm) and WebAssembly compilation — nothing else.
  * `'wasm-unsafe-eval'` allows compiling WebAssembly without allowing JavaScript `eval`.
+ * `blob:` for workers and scripts is tfjs-wasm's threads: it starts each pthread as a worker from
+ * a blob: URL that imports its Emscripten glue from another blob: (both made by the page's own
+ * code; no other origin gains anything).
  */
 export function contentSecurityPolicy(options: { dev: boolean }): string {
   const directives: Record<string, string> = {
     'default-src': "'self'",
-    'script-src': "'self' 'wasm-unsafe-eval'",
+    'script-src': "'self' 'wasm-unsafe-eval' blob:",
     'style-src': "'self'",
     'img-src': "'self' data: blob:",
     'font-src': "'self'",
     // Vite's dev server pushes updates over a WebSocket on the same host and port.
     'connect-src': options.dev ? "'self' ws://127.0.0.1:* ws://localhost:*" : "'self'",
-    'worker-src': "'self'",
+    'worker-src': "'self' blob:",
     'object-src': "'none'",
     'base-uri': "'self'",
     'form-action': "'none'",

@@ -13,7 +13,6 @@ export const TRAIN_ASSET_PATHS = {
 
 /**
  * The tfjs wasm backend's binaries, as `setWasmPaths` names them: the plain build, SIMD, and
- * SIMD with threads (the last is served but not used yet: its pthread workers are created from
- * a blob: URL, which the page's CSP, worker-src 'self', refuses).
+ * SIMD with threads (taken where the page is cross-origin isolated: see wasmTrainingThreads).
  */
 export const TFJS_WASM_FILES = ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm'] as const;

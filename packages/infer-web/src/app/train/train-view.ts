@@ -142,6 +142,7 @@ export class TrainView {
 
   showBackend(started: StartedBackend): void {
     this.panel.dataset.backend = started.name;
+    this.panel.dataset.backendDetail = started.detail;
     this.#backendLine.replaceChildren(`Training on ${started.name}${started.detail ? ` · ${started.detail}` : ''}`);
     for (const skipped of started.skipped) this.#backendLine.append(el('br'), `${skipped.name} skipped: ${skipped.reason}`);
   }

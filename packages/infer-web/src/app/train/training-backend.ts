@@ -19,22 +19,42 @@ export interface StartedBackend {
 const registered = new Set<WebTrainingBackendName>();
 
 /**
- * Imports the backend's module once (each is a chunk of its own: a page that trains on wasm never
- * downloads tfjs-webgpu). The wasm binaries come from this site's `tfjs/` folder; threads stay
- * off (see TFJS_WASM_FILES for why).
+ * Threads for tfjs-wasm's XNNPACK pool. The pool needs SharedArrayBuffer, so the page must be
+ * cross-origin isolated, and tfjs gives it at most half the logical cores (it counts two
+ * hyperthreads per core: tensorflow/tfjs#4972, #6081), so below 4 cores it runs 1 thread
+ * whatever it is asked and the threaded build would only start idle workers: then 1 it is.
+ * `?wasm-threads=N` in the page's URL asks for N (the web bench compares 1 with the default).
+ * tfjs starts its wasm backend once per page, so the count holds until the page reloads.
  */
-async function registerBackend(name: WebTrainingBackendName, baseUrl: string): Promise<void> {
+export function wasmTrainingThreads(search: string = location.search): number {
+  if (!globalThis.crossOriginIsolated) return 1;
+  const usable = Math.max(1, Math.floor((navigator.hardwareConcurrency || 1) / 2));
+  const asked = Number(new URLSearchParams(search).get('wasm-threads') ?? NaN);
+  return Number.isInteger(asked) && asked >= 1 ? Math.min(asked, usable) : usable;
+}
+
+/**
+ * Imports the backend's module once (each is a chunk of its own: a page that trains on wasm never
+ * downloads tfjs-webgpu). The wasm binaries come from this site's `tfjs/` folder. With more than
+ * one thread tfjs picks its threaded SIMD binary and starts its pthreads from blob: URLs, which
+ * the page's CSP allows for workers and scripts (security-headers.ts).
+ */
+async function registerBackend(name: WebTrainingBackendName, baseUrl: string, wasmThreads: number): Promise<void> {
   if (registered.has(name)) return;
   if (name === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     wasm.setWasmPaths(new URL(TRAIN_ASSET_PATHS.tfjsWasmDir, baseUrl).href);
-    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    if (wasmThreads > 1) wasm.setThreadsCount(wasmThreads);
+    else tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   } else if (name === 'webgpu') {
     await import('@tensorflow/tfjs-backend-webgpu');
   }
   // webgl comes with @tensorflow/tfjs itself.
   registered.add(name);
 }
+
+const wasmDetail = (threads: number) =>
+  `WebAssembly, SIMD, ${threads} thread${threads > 1 ? 's' : ''}${threads > 1 ? '' : globalThis.crossOriginIsolated ? ' (tfjs takes half the logical cores for its threads)' : ' (the page is not cross-origin isolated)'}`;
 
 function describe(name: WebTrainingBackendName, facts: DeviceFacts): string {
   if (!facts.adapter) return facts.notes.join('; ');
@@ -48,13 +68,14 @@ function describe(name: WebTrainingBackendName, facts: DeviceFacts): string {
  * one — so both the answer and `tf.getBackend()` are checked.
  */
 export async function startTrainingBackend(choice: TrainingBackendChoice, baseUrl: string = document.baseURI): Promise<StartedBackend> {
-  const registry = webTrainingBackends({ probeWebGpu, probeWebGl });
+  const wasmThreads = wasmTrainingThreads();
+  const registry = webTrainingBackends({ probeWebGpu, probeWebGl, wasmThreads });
   const notChosen: SkippedDevice[] = choice === 'auto' ? [] : TRAINING_BACKEND_CHOICES.filter((c) => c !== 'auto' && c !== choice).map((name) => ({ name, reason: `not chosen (the panel is set to ${choice})` }));
   const selected = await selectDevice(
     registry,
     choice,
     async (entry) => {
-      await registerBackend(entry.name, baseUrl);
+      await registerBackend(entry.name, baseUrl, wasmThreads);
       let started: boolean;
       try {
         started = await tf.setBackend(entry.name);
@@ -66,5 +87,7 @@ export async function startTrainingBackend(choice: TrainingBackendChoice, baseUr
     { flag: 'the training backend' },
   );
   const name = selected.entry.name;
-  return { name, skipped: [...notChosen, ...selected.skipped], detail: describe(name, selected.facts) };
+  // The threads tfjs-wasm really started (its pool may get fewer than asked for).
+  const detail = name === 'wasm' ? wasmDetail((await import('@tensorflow/tfjs-backend-wasm')).getThreadsCount()) : describe(name, selected.facts);
+  return { name, skipped: [...notChosen, ...selected.skipped], detail };
 }
