@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { createRng, shuffleInPlace, type Dataset, type Rng } from '@mnist-onnx/mnist';
+import { createRng, type Dataset, type Rng } from '@mnist-onnx/mnist';
 import { ARTIFACT_FILES, serializeArtifact, trainingRecordContract, type EpochStats, type TrainingRecord } from '@mnist-onnx/mnist/artifacts';
 import { flagName, loadDataset, type DatasetSplit } from '@mnist-onnx/mnist/node';
 import { selectBackend, type BackendSelection } from './backends/registry.js';
@@ -8,32 +8,22 @@ import type { BatchSource } from './batch-source.js';
 import { assertSameRun, loadCheckpoint, saveCheckpoint, type Checkpoint, type RunIdentity } from './checkpoint.js';
 import { DeviceBatches } from './device-batches.js';
 import { assertNotDiverged } from './divergence.js';
+import { trainEpoch, type BatchProgress, type EpochTotals } from './epoch-loop.js';
 import { TestSet } from './evaluate.js';
-import { lossAndGradients, type FastMlpConfig } from './fast-mlp.js';
+import type { FastMlpConfig } from './fast-mlp.js';
 import { HostBatches } from './host-batches.js';
 import { buildModel, denseParams, flatParams, layerActivations, type DenseParams } from './model.js';
 import { saveLayersModel } from './model-io.js';
 import { TrainOptimizer } from './optimizers.js';
 import { resolveOptions, TRAIN_FLAGS, type ResolvedOptions, type TrainOptions } from './options.js';
-import { learningRateAt } from './schedule.js';
 import { claimTrainOutputs } from './train-outputs.js';
 import { libraryVersions } from './versions.js';
-import { trainEpochOnWorkers, type EpochTotals } from './workers/parallel-epoch.js';
+import { trainEpochOnWorkers } from './workers/parallel-epoch.js';
 import { resolveWorkerCount } from './workers/worker-count.js';
 import { WorkerPool, type WorkerTiming } from './workers/worker-pool.js';
 
-export interface BatchProgress {
-  epoch: number;
-  /** 1-based batch number within the epoch. */
-  batch: number;
-  batches: number;
-  /** Samples of this epoch before this batch (what the seed's log line shows). */
-  seen: number;
-  /** Samples per epoch. */
-  total: number;
-  /** The batch's loss, read back only every `logInterval` batches (a sync costs time). */
-  loss?: number;
-}
+// Where the CLI's reporter and the pipeline have always found it.
+export type { BatchProgress };
 
 /** Callbacks for the CLI (log lines, progress bar, JSON) and the pipeline. */
 export interface TrainHooks {
@@ -242,39 +232,20 @@ async function runEpoch(epoch: number, run: ResolvedRun, state: TrainingState, l
 }
 
 /** The epoch's steps in this thread, on the selected backend. */
-async function trainEpochHere(epoch: number, run: ResolvedRun, state: TrainingState, loop: EpochLoop, hooks: TrainHooks): Promise<EpochTotals> {
-  const { hp, logInterval } = run.opts;
-  const { count } = run.trainSet;
-  const { params, optimizer, rng } = state;
-  const order = shuffleInPlace(Int32Array.from({ length: count }, (_, i) => i), rng);
-  // Running totals on the backend: one small add per step, no read-back. (A single addN over
-  // every batch's scalar would exceed WebGPU's limit of 8 storage buffers per shader.)
-  let lossTotal: tf.Scalar = tf.scalar(0);
-  let correctTotal: tf.Scalar = tf.scalar(0);
-  let samples = 0;
-  let lr = hp.lr;
-  for (let b = 0; b < loop.batchesPerEpoch; b++) {
-    const indices = order.subarray(b * hp.batchSize, Math.min((b + 1) * hp.batchSize, count));
-    lr = learningRateAt(hp, (epoch - 1) * loop.batchesPerEpoch + b, loop.totalSteps);
-    const [loss, correct] = tf.tidy(() => {
-      const batch = loop.source.batch(indices, rng);
-      const step = lossAndGradients(params, loop.config, batch.x, batch.targets);
-      optimizer.apply(step.grads, lr);
-      const hits = tf.sum(tf.cast(tf.equal(tf.argMax(step.outputs, 1), batch.labels), 'float32'));
-      return [tf.mul(step.loss, indices.length) as tf.Scalar, hits as tf.Scalar];
-    });
-    const [nextLoss, nextCorrect] = [tf.add(lossTotal, loss) as tf.Scalar, tf.add(correctTotal, correct) as tf.Scalar];
-    tf.dispose([lossTotal, correctTotal, correct]);
-    [lossTotal, correctTotal] = [nextLoss, nextCorrect];
-    // Asynchronous read: webgpu has no synchronous readback in Node (it needs OffscreenCanvas).
-    const logged = b % logInterval === 0 ? (await loss.data())[0] / indices.length : undefined;
-    hooks.onBatch?.({ epoch, batch: b + 1, batches: loop.batchesPerEpoch, seen: samples, total: count, loss: logged });
-    loss.dispose();
-    samples += indices.length;
-  }
-  const [lossSum, correct] = [(await lossTotal.data())[0], (await correctTotal.data())[0]];
-  tf.dispose([lossTotal, correctTotal]);
-  return { lossSum, correct, samples, lr };
+function trainEpochHere(epoch: number, run: ResolvedRun, state: TrainingState, loop: EpochLoop, hooks: TrainHooks): Promise<EpochTotals> {
+  return trainEpoch({
+    epoch,
+    batches: loop.batchesPerEpoch,
+    totalSteps: loop.totalSteps,
+    hp: run.opts.hp,
+    source: loop.source,
+    rng: state.rng,
+    params: state.params,
+    config: loop.config,
+    optimizer: state.optimizer,
+    logInterval: run.opts.logInterval,
+    onBatch: (progress) => hooks.onBatch?.(progress),
+  });
 }
 
 /** The epoch's steps on the worker threads (bit for bit trainEpochHere's with one worker). */

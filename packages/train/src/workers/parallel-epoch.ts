@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { shuffleInPlace, type Rng } from '@mnist-onnx/mnist';
+import type { EpochTotals } from '../epoch-loop.js';
 import type { Hyperparameters } from '../hyperparameters.js';
 import { drawShifts } from '../host-batches.js';
 import type { TrainOptimizer } from '../optimizers.js';
@@ -8,16 +9,6 @@ import { shardRows } from './shared-memory.js';
 import type { WorkerPool } from './worker-pool.js';
 
 const f32 = Math.fround;
-
-/** What an epoch's steps add up to, as the single-process loop totals them. */
-export interface EpochTotals {
-  /** Σ over batches of (mean batch loss × batch size), accumulated in float32 as on the backend. */
-  lossSum: number;
-  correct: number;
-  samples: number;
-  /** The learning rate of the epoch's last step. */
-  lr: number;
-}
 
 export interface ParallelEpoch {
   epoch: number;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { createRng, shuffleInPlace, type Dataset } from '@mnist-onnx/mnist';
+import { createRng, type Dataset } from '@mnist-onnx/mnist';
 import {
-  buildModel, denseParams, DeviceBatches, DivergenceError, flatParams, HostBatches, layerActivations, learningRateAt, lossAndGradients, TestSet, TrainOptimizer,
+  buildModel, denseParams, DeviceBatches, DivergenceError, flatParams, HostBatches, layerActivations, TestSet, trainEpoch, TrainOptimizer,
   type BatchSource, type DenseParams, type FastMlpConfig, type Hyperparameters,
 } from '@mnist-onnx/train/browser';
 import { TimeSlicer } from './yield-to-page.js';
@@ -65,11 +65,11 @@ export interface TrainedModel {
 const LOSS_INTERVAL = 10;
 
 /**
- * The epoch loop of `pnpm train` (packages/train/src/train.ts, trainEpochHere), in the page:
- * the same model, hand-written gradients, optimizer, schedule, shuffling and batches, from
- * @mnist-onnx/train/browser. What differs is the page's: no checkpoints or files, a yield to
- * the page every ~25 ms of work so drawing and predicting stay live, a stop flag, and the loss
- * checked as it is read back, so a diverging run ends at once instead of at the epoch's end.
+ * `pnpm train`'s run in the page: the same model, hand-written gradients, optimizer and epoch
+ * loop (trainEpoch: schedule, shuffling, batches), from @mnist-onnx/train/browser. What differs
+ * is the page's: no checkpoints or files, a yield to the page every ~25 ms of work so drawing
+ * and predicting stay live, a stop flag checked between batches, and the loss checked as it is
+ * read back, so a diverging run ends at once instead of at the epoch's end.
  */
 export async function trainInPage(run: PageTrainingRun): Promise<TrainedModel> {
   const { hp, train, test } = run;
@@ -94,40 +94,26 @@ export async function trainInPage(run: PageTrainingRun): Promise<TrainedModel> {
     await run.beforeTraining?.(params, config);
     for (let epoch = 1; epoch <= hp.epochs && !stopped; epoch++) {
       const started = performance.now();
-      const order = shuffleInPlace(Int32Array.from({ length: train.count }, (_, i) => i), rng);
-      let lossTotal: tf.Scalar = tf.scalar(0);
-      let correctTotal: tf.Scalar = tf.scalar(0);
-      let samples = 0;
-      for (let b = 0; b < batches; b++) {
-        const indices = order.subarray(b * hp.batchSize, Math.min((b + 1) * hp.batchSize, train.count));
-        const lr = learningRateAt(hp, step, totalSteps);
-        const [loss, correct] = tf.tidy(() => {
-          const batch = source.batch(indices, rng);
-          const result = lossAndGradients(params, config, batch.x, batch.targets);
-          optimizer.apply(result.grads, lr);
-          const hits = tf.sum(tf.cast(tf.equal(tf.argMax(result.outputs, 1), batch.labels), 'float32'));
-          return [tf.mul(result.loss, indices.length) as tf.Scalar, hits as tf.Scalar];
-        });
-        const [nextLoss, nextCorrect] = [tf.add(lossTotal, loss) as tf.Scalar, tf.add(correctTotal, correct) as tf.Scalar];
-        tf.dispose([lossTotal, correctTotal, correct]);
-        [lossTotal, correctTotal] = [nextLoss, nextCorrect];
-        samples += indices.length;
-        step++;
-        const logged = b % LOSS_INTERVAL === 0 || b === batches - 1 ? (await loss.data())[0] / indices.length : undefined;
-        loss.dispose();
-        if (logged !== undefined && !Number.isFinite(logged)) {
-          throw new DivergenceError(`training diverged in epoch ${epoch}, batch ${b + 1}: the loss is ${logged} (try a lower learning rate)`);
-        }
-        run.onStep?.({ epoch, epochs: hp.epochs, batch: b + 1, batches, step, samplesPerSecond: samples / ((performance.now() - started) / 1000), loss: logged });
-        await slicer.maybeYield();
-        if (run.shouldStop()) {
-          stopped = true;
-          break;
-        }
-      }
-      const [lossSum, correctSum] = [(await lossTotal.data())[0], (await correctTotal.data())[0]];
-      tf.dispose([lossTotal, correctTotal]);
+      const stepsBefore = step;
+      const totals = await trainEpoch({
+        epoch, batches, totalSteps, hp, source, rng, params, config, optimizer,
+        logInterval: LOSS_INTERVAL,
+        logLastBatch: true,
+        onBatch: ({ batch, seen, total, loss }) => {
+          if (loss !== undefined && !Number.isFinite(loss)) {
+            throw new DivergenceError(`training diverged in epoch ${epoch}, batch ${batch}: the loss is ${loss} (try a lower learning rate)`);
+          }
+          // Every batch before the epoch's last is full, so this is the samples trained so far.
+          const trained = Math.min(seen + hp.batchSize, total);
+          run.onStep?.({ epoch, epochs: hp.epochs, batch, batches, step: stepsBefore + batch, samplesPerSecond: trained / ((performance.now() - started) / 1000), loss });
+        },
+        yieldBetweenBatches: () => slicer.maybeYield(),
+        stop: () => run.shouldStop(),
+      });
+      step += totals.steps;
+      stopped = totals.stopped;
       if (stopped) break;
+      const { lossSum, correct: correctSum, samples } = totals;
       const seconds = (performance.now() - started) / 1000;
       const evaluation = await testSet.evaluate(params, config);
       const result: EpochResult = {
