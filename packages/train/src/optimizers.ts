@@ -23,7 +23,8 @@ export class TrainOptimizer {
 
   constructor(private readonly hp: Pick<Hyperparameters, 'optimizer' | 'momentum' | 'beta2' | 'epsilon' | 'weightDecay'>, private readonly params: tf.Variable[]) {
     this.name = hp.optimizer;
-    const zeros = () => params.map((p) => tf.variable(tf.zerosLike(p), false));
+    // tf.variable copies its initial value: the zeros tensor itself is freed at once (tidy), or every run leaks one per slot.
+    const zeros = () => params.map((p) => tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
     if (this.name === 'momentum') this.slots.momentum = zeros();
     if (this.name === 'adam' || this.name === 'adamw') {
       this.slots.m = zeros();
