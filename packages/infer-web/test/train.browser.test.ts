@@ -173,6 +173,25 @@ describe('the Train panel in Chromium', () => {
     await page.locator('#train-lr').fill('');
   }, 60_000);
 
+  // A learning rate far too high for AdamW (3) leaves the loss finite but the logits in the
+  // thousands, where float32 sums done in another order (XNNPACK in tfjs, MLAS in onnxruntime)
+  // differ by far more than 1e-4: a real model that really fails the export's check.
+  it('never swaps in or offers a model that fails verification, and says why', async () => {
+    const offered = await page.locator('#train-download').getAttribute('href');
+    const inUse = await page.locator('#model-info').textContent();
+    await startTraining('wasm', 1, '40', '3');
+    const result = await waitSettled(90_000);
+    expect(result.state).toBe('failed');
+    expect(Number(result.maxAbsDiff)).toBeGreaterThan(1e-4);
+    await expect(page.locator('#train-message').textContent()).resolves.toMatch(/^the ONNX file does not reproduce the tfjs model: max \|Δlogit\| \S+ is above 0\.0001\. The model in use is kept\.$/);
+    // The panel describing the model in use (its file, form, accuracy it was trained to) is as it was.
+    expect(await page.locator('#model-info').textContent()).toBe(inUse);
+    // Nothing of this run is offered: the download is withdrawn or still the last verified model's.
+    expect([null, offered]).toContain(await page.locator('#train-download').getAttribute('href'));
+    await page.locator('#train-lr').fill('');
+    await page.locator('#train-max-batches').fill('');
+  }, 120_000);
+
   // tfjs-wasm takes half the logical cores for its XNNPACK pool (1 below 4 cores, so the plain
   // build); a page that says it has 4 makes it start its threaded build here too, whose pthreads
   // are blob: workers the page's CSP must allow.
