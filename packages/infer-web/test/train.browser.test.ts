@@ -276,4 +276,33 @@ describe('the Train panel in Chromium', () => {
     expect(await page.evaluate(() => localStorage.getItem('mnist-onnx:handwriting'))).toBeNull();
     expect(fresh.errors).toEqual([]);
   }, 150_000);
+
+  // Last in the file: it crashes the browser's GPU process (CDP Browser.crashGpuProcess), which
+  // loses every WebGPU device of the browser at once, as a driver reset does.
+  it('ends a run whose WebGPU device is lost with a message, then refuses WebGPU saying why and lets wasm train', async () => {
+    const lost = await openFreshPage(browser, fixture.server.url);
+    try {
+      page = lost.page;
+      await page.locator('#open-train').click();
+      await page.locator('#train-start').waitFor({ timeout: 30_000 });
+      await startTraining('webgpu', 1);
+      await page.waitForFunction(() => Number(document.getElementById('train')!.dataset.steps) >= 2, undefined, { timeout: 60_000 });
+      const cdp = await browser.newBrowserCDPSession();
+      await cdp.send('Browser.crashGpuProcess');
+      await cdp.detach();
+      const result = await waitSettled(30_000);
+      expect(result.state).toBe('error');
+      await expect(page.locator('#train-message').textContent()).resolves.toMatch(/^the WebGPU device was lost while training \(.+\)\. Pick another backend and train again\.$/);
+      await startTraining('webgpu', 1, '2');
+      expect((await waitSettled(30_000)).state).toBe('error');
+      await expect(page.locator('#train-message').textContent()).resolves.toMatch(/^the training backend webgpu cannot start: the WebGPU device was lost earlier in this page \(.+\); reload the page to train on WebGPU again\. Pick another backend and train again\.$/);
+      await startTraining('wasm', 1, '2');
+      const recovered = await waitSettled(60_000);
+      expect(recovered.state).toBe('done');
+      expect(recovered.backend).toBe('wasm');
+    } finally {
+      page = fresh.page;
+      await lost.close();
+    }
+  }, 120_000);
 });

@@ -5,6 +5,7 @@ import { withMetadata, withVerification } from '@mnist-onnx/export/browser';
 import { DivergenceError, presetHyperparameters, type Hyperparameters } from '@mnist-onnx/train/browser';
 import { loadTestSet } from '../test-set/test-set.js';
 import { CurvesChart } from './curves-chart.js';
+import { deviceLost } from './device-loss.js';
 import { clearExamples, examplePixels, loadExamples, saveExamples, splitHoldout, type HandwritingExample } from './handwriting/examples-store.js';
 import { fineTuneHyperparameters, fineTuneSet, holdoutCorrect } from './handwriting/fine-tune-data.js';
 import { HandwritingView } from './handwriting/handwriting-view.js';
@@ -167,7 +168,7 @@ export class TrainPanel {
       view.showBackend(backend);
       view.setState('training');
       const run = plan(data);
-      trained = await trainInPage({
+      const training = trainInPage({
         ...run,
         backend: backend.name,
         maxBatches: settings.maxBatches,
@@ -181,6 +182,15 @@ export class TrainPanel {
         },
         shouldStop: () => this.#stopRequested,
       });
+      try {
+        trained = await Promise.race([training, deviceLost()]);
+      } catch (error) {
+        // A lost device may leave the run waiting on a read-back for ever: it is abandoned, told
+        // to stop should it ever wake, and its model freed then.
+        this.#stopRequested = true;
+        void training.then((late) => late.model.dispose(), () => undefined);
+        throw error;
+      }
       if (trained.stopped) {
         view.setState('stopped');
         view.status(`Stopped after ${trained.steps} steps on ${backend.name}. The model in use is kept; nothing was exported.`);

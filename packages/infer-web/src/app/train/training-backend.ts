@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { DeviceUnavailableError, selectDevice, webTrainingBackends, type DeviceFacts, type SkippedDevice, type WebTrainingBackendName } from '@mnist-onnx/devices';
 import { probeWebGpu } from '../runtime/webgpu-probe.js';
+import { assertWebGpuNotLost } from './device-loss.js';
 import { TRAIN_ASSET_PATHS } from './train-assets.js';
 import { probeWebGl } from './webgl-probe.js';
 
@@ -75,6 +76,8 @@ export async function startTrainingBackend(choice: TrainingBackendChoice, baseUr
     registry,
     choice,
     async (entry) => {
+      // A lost device stays lost for tfjs's backend: Auto passes over it, a named pick says so.
+      if (entry.name === 'webgpu') assertWebGpuNotLost();
       await registerBackend(entry.name, baseUrl, wasmThreads);
       let started: boolean;
       try {
