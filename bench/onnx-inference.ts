@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { startNodeSession } from '@mnist-onnx/devices/node';
 import { buildOnnx, type MlpSpec, type Step } from '@mnist-onnx/export';
 import { NUM_CLASSES, PIXELS, type Dataset } from '@mnist-onnx/mnist';
 import { artifactPaths } from '@mnist-onnx/mnist/node';
 import { buildModel, denseParams, presetHyperparameters } from '@mnist-onnx/train';
-import { InferenceSession, Tensor } from 'onnxruntime-node';
+import { Tensor } from 'onnxruntime-node';
 import type { Measurement } from './figures.js';
 import { chunks, timePasses, type InferBatch } from './timing.js';
 
@@ -45,14 +46,18 @@ export async function onnxModel(): Promise<OnnxModelSource> {
  * `spin: false` turns off the intra-op threads' busy-waiting (see --spin).
  */
 export async function measureOnnxruntime(model: OnnxModelSource, test: Dataset, batches: InferBatch[], threads: number, minSeconds: number, spin: boolean): Promise<Map<string, Measurement>> {
-  const session = await InferenceSession.create(model.bytes, {
-    executionProviders: ['cpu'],
-    graphOptimizationLevel: 'all',
-    intraOpNumThreads: threads,
-    interOpNumThreads: 1,
-    logSeverityLevel: 3,
-    // Busy-waiting worker threads (onnxruntime's default) lose badly when another process holds a core.
-    ...(spin ? {} : { extra: { session: { intra_op: { allow_spinning: '0' } } } }),
+  // The CPU EP named explicitly through the device policy: one line if it cannot start.
+  const { session } = await startNodeSession(model.bytes, {
+    device: 'cpu',
+    flag: 'onnxruntime-node',
+    sessionOptions: {
+      graphOptimizationLevel: 'all',
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      logSeverityLevel: 3,
+      // Busy-waiting worker threads (onnxruntime's default) lose badly when another process holds a core.
+      ...(spin ? {} : { extra: { session: { intra_op: { allow_spinning: '0' } } } }),
+    },
   });
   const [inputName] = session.inputNames;
   const [outputName] = session.outputNames;

@@ -19,6 +19,12 @@ export interface OnnxSummary {
 /**
  * Decodes ONNX bytes into plain, fully typed data (int64s as numbers, nulls as empty values):
  * what a test, a report or a reader of the metadata needs without protobuf's Long and nulls.
+ *
+ * Why not the one reader (readOnnxModelInfo in @mnist-onnx/mnist): that walker reads only what
+ * running a model needs (producer, opset, metadata, output ops), so the page carries no protobuf
+ * library. Export's read-back checks need the whole graph: initializer values and shapes, node
+ * inputs and attributes, value types and dims. Export already builds models with onnx-proto, so
+ * decoding them with it costs nothing more here.
  */
 export function inspectOnnx(bytes: Uint8Array): OnnxSummary {
   const model = onnx.ModelProto.decode(bytes);

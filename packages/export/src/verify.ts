@@ -1,5 +1,6 @@
+import { startNodeSession } from '@mnist-onnx/devices/node';
 import { accuracy, argmaxRows } from '@mnist-onnx/mnist';
-import { InferenceSession, Tensor, env } from 'onnxruntime-node';
+import { Tensor, env } from 'onnxruntime-node';
 import { INPUT_NAME } from './build-onnx.js';
 import { VerificationError } from './errors.js';
 
@@ -9,7 +10,8 @@ import { VerificationError } from './errors.js';
  * result depends on its batch, as int8 dynamic's does (one activation scale per run).
  */
 export async function runOnnx(bytes: Uint8Array, inputs: Float32Array, count: number, features: number, outputNames: string[], batch = count): Promise<Record<string, Float32Array>> {
-  const session = await InferenceSession.create(bytes, { executionProviders: ['cpu'] });
+  // The CPU EP through the device policy: if it cannot start, the error says so in one line.
+  const { session } = await startNodeSession(bytes, { device: 'cpu', flag: 'onnxruntime-node' });
   try {
     const outputs: Record<string, Float32Array> = {};
     for (let start = 0; start < count; start += batch) {

@@ -1,7 +1,6 @@
-import { performance } from 'node:perf_hooks';
-import { selectDevice, type SkippedDevice } from '@mnist-onnx/devices';
-import { ORT_NODE_PROVIDERS } from '@mnist-onnx/devices/node';
-import { InferenceSession, env } from 'onnxruntime-node';
+import type { SkippedDevice } from '@mnist-onnx/devices';
+import { startNodeSession } from '@mnist-onnx/devices/node';
+import { env, type InferenceSession } from 'onnxruntime-node';
 import { ModelLoadError } from './errors.js';
 import type { ExecutionProviderName } from './execution-provider.js';
 import type { ModelFile } from './model-file.js';
@@ -27,32 +26,19 @@ export interface CreateSessionOptions {
 const firstLine = (error: unknown) => String(error instanceof Error ? error.message : error).split('\n')[0].trim();
 
 /**
- * Creates the session on the device policy's choice (@mnist-onnx/devices): each provider must
- * pass its detection and then actually create the session; `auto` records why it passed over
- * each, and a provider named explicitly that cannot start is a DeviceUnavailableError.
+ * Creates the session on the device policy's choice (startNodeSession, @mnist-onnx/devices):
+ * each provider must pass its detection and then actually create the session; `auto` records why
+ * it passed over each, and a provider named explicitly that cannot start is a
+ * DeviceUnavailableError.
  */
 export async function createSession(model: ModelFile, options: CreateSessionOptions = {}): Promise<SessionChoice> {
   env.logLevel = 'error';
-  const started = await selectDevice(
-    ORT_NODE_PROVIDERS,
-    options.device ?? 'auto',
-    async (entry) => {
-      const t0 = performance.now();
-      try {
-        const session = await InferenceSession.create(model.bytes, {
-          executionProviders: [entry.name],
-          graphOptimizationLevel: 'all',
-          logSeverityLevel: 3,
-          ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
-        });
-        return { session, sessionCreateMs: performance.now() - t0 };
-      } catch (error) {
-        // The CPU provider always exists, so its failure is the model's fault, on every device.
-        if (entry.name === 'cpu') throw new ModelLoadError(model.path, `ONNX Runtime cannot load it: ${firstLine(error)}`, { cause: error });
-        throw error;
-      }
-    },
-    { flag: '--ep' },
-  );
-  return { ...started.started, provider: started.entry.name, skipped: started.skipped, notes: started.facts.notes };
+  const started = await startNodeSession(model.bytes, {
+    device: options.device ?? 'auto',
+    flag: '--ep',
+    sessionOptions: options.threads ? { intraOpNumThreads: options.threads } : {},
+    // The CPU provider always exists, so its failure is the model's fault, on every device.
+    createFailed: (error, entry) => (entry.name === 'cpu' ? new ModelLoadError(model.path, `ONNX Runtime cannot load it: ${firstLine(error)}`, { cause: error }) : error),
+  });
+  return { session: started.session, provider: started.entry.name, skipped: started.skipped, notes: started.facts.notes, sessionCreateMs: started.createMs };
 }

@@ -1,13 +1,13 @@
 import { open, readFile, realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import onnxProto from 'onnx-proto';
+import { OnnxFormatError, readOnnxModelInfo, type OnnxModelInfo } from '@mnist-onnx/mnist';
+import type { onnx as Onnx } from 'onnx-proto';
 import { ModelLoadError } from './errors.js';
-
-const { onnx } = onnxProto;
 
 /** What we read from the ONNX file itself, beyond what ONNX Runtime reports. */
 export interface ModelFile {
   path: string;
+  /** The model as ONNX Runtime gets it: external data, if any, moved inside. */
   bytes: Uint8Array;
   /** `metadata_props` as a plain object (empty when the model has none). */
   metadata: Record<string, string>;
@@ -18,8 +18,9 @@ export interface ModelFile {
 }
 
 /**
- * Reads and decodes an ONNX model. The protobuf decode catches files that are not ONNX before
- * ONNX Runtime sees them, and gives us `metadata_props`, which onnxruntime-node does not expose.
+ * Reads an ONNX model through the project's one reader (readOnnxModelInfo, the protobuf walker
+ * the page uses too). It catches files that are not ONNX before ONNX Runtime sees them, and gives
+ * us `metadata_props`, which onnxruntime-node does not expose.
  */
 export async function readModelFile(path: string): Promise<ModelFile> {
   let bytes: Uint8Array;
@@ -33,30 +34,21 @@ export async function readModelFile(path: string): Promise<ModelFile> {
       : `cannot read the model (${code ?? String(error)})`;
     throw new ModelLoadError(path, problem, { cause: error });
   }
-  let model: InstanceType<typeof onnx.ModelProto>;
+  const info = readInfo(bytes, path);
+  if (info.externalInitializers.length > 0) bytes = await inlineExternalData(bytes, path);
+  return { path, bytes, metadata: info.metadata, producer: info.producer, opsetVersion: info.opsetVersion, outputOps: info.outputOps };
+}
+
+/** The reader's answer, with `pnpm infer`'s own wording for a file that is not ONNX. */
+function readInfo(bytes: Uint8Array, path: string): OnnxModelInfo {
   try {
-    model = onnx.ModelProto.decode(bytes);
+    return readOnnxModelInfo(bytes, path);
   } catch (error) {
-    throw new ModelLoadError(path, `not an ONNX model (protobuf decoding failed: ${(error as Error).message})`, { cause: error });
+    const format = error instanceof ModelLoadError ? error.cause : undefined;
+    if (!(format instanceof OnnxFormatError)) throw error;
+    const problem = format.kind === 'protobuf' ? `protobuf decoding failed: ${format.message}` : 'no graph, nodes, outputs or opset in it';
+    throw new ModelLoadError(path, `not an ONNX model (${problem})`, { cause: format });
   }
-  const inlined = await inlineExternalData(model, path);
-  if (inlined) bytes = onnx.ModelProto.encode(model).finish();
-  const nodes = model.graph?.node ?? [];
-  const outputs = model.graph?.output ?? [];
-  if (nodes.length === 0 || outputs.length === 0 || model.opsetImport.length === 0) {
-    throw new ModelLoadError(path, 'not an ONNX model (no graph, nodes, outputs or opset in it)');
-  }
-  const producedBy: Record<string, string> = {};
-  for (const node of nodes) for (const output of node.output ?? []) producedBy[output] = node.opType ?? '';
-  const defaultDomain = model.opsetImport.find((o) => !o.domain) ?? model.opsetImport[0];
-  return {
-    path,
-    bytes,
-    metadata: Object.fromEntries(model.metadataProps.map((p) => [p.key, p.value])),
-    producer: [model.producerName, model.producerVersion].filter(Boolean).join(' '),
-    opsetVersion: Number(defaultDomain.version),
-    outputOps: Object.fromEntries(outputs.map((o) => [o.name ?? '', producedBy[o.name ?? ''] ?? ''])),
-  };
 }
 
 /** External data of all initializers together may not exceed this: the model is held in memory. */
@@ -66,11 +58,21 @@ export const MAX_EXTERNAL_DATA_BYTES = 512 * 2 ** 20;
  * Moves the initializers' external data (weights stored in separate files) into the model, so
  * ONNX Runtime, which gets the model as bytes, never resolves a path itself: it would read it
  * against the working folder. Each location is read from the model's own folder, and one that
- * leaves it (absolute, `..`, a symlink out) is refused. Returns whether anything was moved.
+ * leaves it (absolute, `..`, a symlink out) is refused. Returns the model's new bytes.
+ *
+ * The one place that needs a full protobuf codec: moving data into tensors changes every
+ * enclosing message's length, so the model is decoded and re-encoded with onnx-proto. It is
+ * imported only here, for the rare model saved with external data.
  */
-async function inlineExternalData(model: InstanceType<typeof onnx.ModelProto>, path: string): Promise<boolean> {
+async function inlineExternalData(bytes: Uint8Array, path: string): Promise<Uint8Array> {
+  const { onnx } = (await import('onnx-proto')).default;
+  let model: Onnx.ModelProto;
+  try {
+    model = onnx.ModelProto.decode(bytes);
+  } catch (error) {
+    throw new ModelLoadError(path, `not an ONNX model (protobuf decoding failed: ${(error as Error).message})`, { cause: error });
+  }
   const external = (model.graph?.initializer ?? []).filter((t) => t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL);
-  if (external.length === 0) return false;
   const folder = await realpath(dirname(resolve(path)));
   let total = 0;
   for (const tensor of external) {
@@ -100,7 +102,7 @@ async function inlineExternalData(model: InstanceType<typeof onnx.ModelProto>, p
     tensor.externalData = [];
     tensor.dataLocation = onnx.TensorProto.DataLocation.DEFAULT;
   }
-  return true;
+  return onnx.ModelProto.encode(model).finish();
 }
 
 async function readRange(file: string, offset: number, length: number | undefined, path: string, what: string): Promise<Uint8Array> {

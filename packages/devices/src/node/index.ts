@@ -3,6 +3,7 @@
 export * from './machine.js';
 export * from './dawn-adapter.js';
 export * from './ort-node-providers.js';
+export * from './start-node-session.js';
 export * from './tfjs-node-backends.js';
 export * from './browser-probe.js';
 export * from './survey.js';

@@ -3,7 +3,8 @@ import { ModelLoadError } from './model-errors.js';
 /**
  * The one ONNX reader: what `pnpm infer` and the page read from the file itself (onnxruntime
  * exposes neither metadata_props nor the graph). A dependency-free protobuf walker, so the page
- * does not carry a protobuf library for four fields.
+ * does not carry a protobuf library for a handful of fields. Only writing a model (export) or
+ * rewriting one (Node inlining external data) needs a full codec.
  */
 export interface OnnxModelInfo {
   producer: string;
@@ -12,12 +13,19 @@ export interface OnnxModelInfo {
   metadata: Record<string, string>;
   /** Operator type of the node producing each graph output (e.g. `Softmax`), by output name. */
   outputOps: Record<string, string>;
+  /**
+   * Graph initializers whose values live in a side file (`data_location: EXTERNAL`), by name:
+   * bytes alone do not run them; a reader that has the model's folder must bring the data in.
+   */
+  externalInitializers: string[];
 }
 
 // Field numbers from onnx.proto (ModelProto, GraphProto, NodeProto, ValueInfoProto, …).
 const MODEL = { producerName: 2, producerVersion: 3, graph: 7, opsetImport: 8, metadataProps: 14 };
-const GRAPH = { node: 1, output: 12 };
+const GRAPH = { node: 1, initializer: 5, output: 12 };
 const NODE = { output: 2, opType: 4 };
+const TENSOR = { name: 8, dataLocation: 14 };
+const DATA_LOCATION_EXTERNAL = 1;
 const NAME = 1;
 const OPSET = { domain: 1, version: 2 };
 const ENTRY = { key: 1, value: 2 };
@@ -27,7 +35,23 @@ const WIRE_FIXED64 = 1;
 const WIRE_BYTES = 2;
 const WIRE_FIXED32 = 5;
 
-class WireError extends Error {}
+/**
+ * Why bytes are not an ONNX model: the protobuf itself is broken (`protobuf`), or it parses but
+ * holds no model (`model`). The cause of the ModelLoadError readOnnxModelInfo raises.
+ */
+export class OnnxFormatError extends Error {
+  readonly kind: 'protobuf' | 'model';
+  constructor(kind: 'protobuf' | 'model', message: string) {
+    super(message);
+    this.kind = kind;
+  }
+}
+
+class WireError extends OnnxFormatError {
+  constructor(message: string) {
+    super('protobuf', message);
+  }
+}
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
@@ -81,6 +105,17 @@ function* fields(bytes: Uint8Array): Generator<{ field: number; wire: number; by
 
 const text = (b: Uint8Array | undefined) => (b ? utf8.decode(b) : '');
 
+/** An initializer's name when its data lives in a side file, else undefined. */
+function externalTensorName(bytes: Uint8Array): string | undefined {
+  let name = '';
+  let external = false;
+  for (const t of fields(bytes)) {
+    if (t.field === TENSOR.name) name = text(t.bytes);
+    else if (t.field === TENSOR.dataLocation) external = t.value === DATA_LOCATION_EXTERNAL;
+  }
+  return external ? name : undefined;
+}
+
 function readEntry(bytes: Uint8Array): [string, string] {
   let key = '';
   let value = '';
@@ -124,9 +159,10 @@ export function readOnnxModelInfo(bytes: Uint8Array, file: string): OnnxModelInf
         if (domain === '' || domain === 'ai.onnx' || opsetVersion === 0) opsetVersion = version;
       }
     }
-    if (!graph || !hasOpset) throw new WireError('no graph or opset in it');
+    if (!graph || !hasOpset) throw new OnnxFormatError('model', 'no graph or opset in it');
     const producers: Record<string, string> = {};
     const outputs: string[] = [];
+    const externalInitializers: string[] = [];
     for (const g of fields(graph)) {
       if (g.wire !== WIRE_BYTES) continue;
       if (g.field === GRAPH.node) {
@@ -139,17 +175,21 @@ export function readOnnxModelInfo(bytes: Uint8Array, file: string): OnnxModelInf
         for (const name of nodeOutputs) producers[name] = opType;
       } else if (g.field === GRAPH.output) {
         for (const v of fields(g.bytes!)) if (v.field === NAME) outputs.push(text(v.bytes));
+      } else if (g.field === GRAPH.initializer) {
+        const external = externalTensorName(g.bytes!);
+        if (external !== undefined) externalInitializers.push(external);
       }
     }
-    if (outputs.length === 0 || Object.keys(producers).length === 0) throw new WireError('its graph has no nodes or outputs');
+    if (outputs.length === 0 || Object.keys(producers).length === 0) throw new OnnxFormatError('model', 'its graph has no nodes or outputs');
     return {
       producer: [producerName, producerVersion].filter(Boolean).join(' '),
       opsetVersion,
       metadata,
       outputOps: Object.fromEntries(outputs.map((name) => [name, producers[name] ?? ''])),
+      externalInitializers,
     };
   } catch (error) {
-    if (!(error instanceof WireError)) throw error;
+    if (!(error instanceof OnnxFormatError)) throw error;
     throw new ModelLoadError(file, `not an ONNX model (${error.message})`, { cause: error });
   }
 }

@@ -1,4 +1,4 @@
-import { selectDevice, webExecutionProviders, type DeviceFacts, type SkippedDevice, type WebProviderName } from '@mnist-onnx/devices';
+import { startSession, webExecutionProviders, type DeviceEntry, type DeviceFacts, type SkippedDevice, type WebProviderName } from '@mnist-onnx/devices';
 import { loadOrt, type Ort, type OrtSession } from './ort.js';
 import { probeWebGpu } from './webgpu-probe.js';
 
@@ -30,28 +30,28 @@ function describe(provider: ProviderName, facts: DeviceFacts): string {
 
 /**
  * Creates a session through the device policy (@mnist-onnx/devices): its web registry and the
- * one selection routine that Node's execution providers and training backends go through too.
+ * one way every onnxruntime session starts (startSession), as Node's execution providers do.
  * In `auto` a software WebGPU adapter is passed over (wasm is far faster there), by the same rule
  * as `pnpm infer --ep auto`; picked by name it is used, with a note. Each provider runs on the
- * smallest onnxruntime-web build that has it (see ort.ts).
+ * smallest onnxruntime-web build that has it (see ort.ts), imported only when it is tried.
  */
 export async function createSession(model: Uint8Array, choice: ProviderChoice, threads: number): Promise<SessionChoice> {
   const registry = webExecutionProviders({ probeWebGpu, wasmThreads: threads });
   const notChosen: SkippedProvider[] = choice === 'auto' ? [] : PROVIDER_ORDER.filter((p) => p !== choice).map((name) => ({ name, reason: `not chosen (the page is set to ${choice})` }));
-  const selected = await selectDevice(
+  const started = await startSession(model, {
     registry,
-    choice,
-    async (entry) => {
-      const started = performance.now();
+    device: choice,
+    flag: 'the provider',
+    runtime: async (entry: DeviceEntry<WebProviderName>) => {
       const ort = await loadOrt(entry.name, threads);
       performance.mark(`digit-page:ort-imported:${entry.name}`);
-      // ONNX Runtime may take ownership of the buffer it gets: hand it a copy.
-      const session = await ort.InferenceSession.create(model.slice(), { executionProviders: [entry.name], graphOptimizationLevel: 'all' });
-      performance.mark(`digit-page:session-created:${entry.name}`);
-      return { ort, session, createMs: performance.now() - started };
+      return ort;
     },
-    { flag: 'the provider' },
-  );
-  const provider = selected.entry.name;
-  return { ...selected.started, provider, skipped: [...notChosen, ...selected.skipped], detail: describe(provider, selected.facts) };
+    sessionOptions: { graphOptimizationLevel: 'all' },
+    // ONNX Runtime may take ownership of the buffer it gets: each try gets a copy.
+    copyModel: true,
+  });
+  const provider = started.entry.name;
+  performance.mark(`digit-page:session-created:${provider}`);
+  return { ort: started.runtime, session: started.session, provider, skipped: [...notChosen, ...started.skipped], detail: describe(provider, started.facts), createMs: started.createMs };
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { argmaxRows, NUM_CLASSES, PIXELS, type Dataset } from '@mnist-onnx/mnist';
 import { INPUT_NAME, LOGITS_NAME } from '@mnist-onnx/export/browser';
 import { forward } from '@mnist-onnx/train/browser';
-import { loadOrt } from '../runtime/ort.js';
+import { createSession } from '../runtime/create-session.js';
 import type { TrainedModel } from './page-trainer.js';
 
 /** What `pnpm export` demands of a float32 file: the same logits to 1e-4 and every argmax the same. */
@@ -31,11 +31,13 @@ async function tfjsLogits(trained: TrainedModel, test: Dataset): Promise<Float32
   }
 }
 
-/** The ONNX bytes' logits for the whole test set in onnxruntime-web (wasm EP), fed raw [0,1] pixels. */
+/**
+ * The ONNX bytes' logits for the whole test set in onnxruntime-web, fed raw [0,1] pixels. The
+ * wasm EP, named explicitly, through the page's one way to start a session (the device policy):
+ * the reference check does not depend on the GPU the page may draw on.
+ */
 async function onnxLogits(bytes: Uint8Array, test: Dataset, threads: number): Promise<Float32Array> {
-  const ort = await loadOrt('wasm', threads);
-  // onnxruntime-web may take ownership of the buffer it gets: hand it a copy.
-  const session = await ort.InferenceSession.create(bytes.slice(), { executionProviders: ['wasm'] });
+  const { ort, session } = await createSession(bytes, 'wasm', threads);
   const input = new ort.Tensor('float32', test.pixels01(), [test.count, PIXELS]);
   try {
     const results = await session.run({ [INPUT_NAME]: input }, [LOGITS_NAME]);
