@@ -53,7 +53,7 @@ describe('the digit page in Chromium without WebGPU', () => {
     const headers = response.headers();
     expect(headers['cross-origin-opener-policy']).toBe('same-origin');
     expect(headers['cross-origin-embedder-policy']).toBe('require-corp');
-    expect(headers['content-security-policy']).toContain("script-src 'self' 'wasm-unsafe-eval'");
+    expect(headers['content-security-policy']).toContain("script-src 'self' 'wasm-unsafe-eval' blob:;");
     expect(headers['content-security-policy']).not.toContain('unsafe-inline');
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
     expect(await fresh.cspViolations()).toEqual([]);

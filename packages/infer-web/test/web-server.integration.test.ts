@@ -33,7 +33,7 @@ describe('the dev server', () => {
     expect(response.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
     const csp = response.headers.get('content-security-policy')!;
     expect(csp).toContain("default-src 'self'");
-    expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval'");
+    expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval' blob:;");
     expect(csp).not.toMatch(/'unsafe-inline'|'unsafe-eval'/);
   });
 
@@ -73,7 +73,7 @@ describe('the static build', () => {
     }
     expect(new Uint8Array(await readFile(join(outDir, 'mnist-mlp.onnx')))).toEqual(modelBytes);
     const html = (await readFile(join(outDir, 'index.html'), 'utf8')).replaceAll('&#39;', "'");
-    expect(html).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'wasm-unsafe-eval';[^"]*">/);
+    expect(html).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'wasm-unsafe-eval' blob:;[^"]*">/);
     expect(html).toMatch(/<script type="module" crossorigin src="\.\/assets\/index-[\w-]+\.js"><\/script>/);
     for (const file of ['mnist-mlp.onnx', 'ort/ort-wasm-simd-threaded.asyncify.wasm', 'ort/ort-wasm-simd-threaded.asyncify.mjs', 'data/t10k-images-idx3-ubyte', 'data/t10k-labels-idx1-ubyte', 'favicon.svg']) {
       expect(existsSync(join(outDir, file)), file).toBe(true);
