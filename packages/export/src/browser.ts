@@ -8,6 +8,7 @@ export * from './errors.js';
 export * from './float16.js';
 export * from './fold-normalization.js';
 export * from './graph-builder.js';
+export * from './import-onnx.js';
 export * from './metadata.js';
 export * from './mlp-spec.js';
 export * from './set-metadata.js';

@@ -54,6 +54,38 @@ async function waitSettled(timeout: number): Promise<PanelState> {
   return panel();
 }
 
+/** A style MNIST does not have: a bar with a hook, drawn nine ways (slant and hook length); what the page reads it as. */
+async function drawHookedBar(variant: number) {
+  // Escape clears the pad unless a form control has the focus.
+  await page.locator('#pad').focus();
+  await page.keyboard.press('Escape');
+  // Measured after the focus, which scrolls the pad back into view once a label button was clicked.
+  await page.locator('#pad').scrollIntoViewIfNeeded();
+  const box = (await page.locator('#pad').boundingBox())!;
+  const at = (x: number, y: number) => [box.x + box.width * x, box.y + box.height * y] as const;
+  const slant = (variant % 3) * 0.06;
+  await page.mouse.move(...at(0.2, 0.45 - slant));
+  await page.mouse.down();
+  await page.mouse.move(...at(0.8, 0.45 + slant), { steps: 8 });
+  await page.mouse.move(...at(0.8, 0.55 + slant + 0.04 * Math.floor(variant / 3)), { steps: 4 });
+  await page.mouse.up();
+  return settledPrediction(page);
+}
+
+/** Draws the nine hooked bars and labels each as a digit the model in use reads none of them as. */
+async function labelHookedBars(): Promise<number> {
+  await page.locator('#pad').scrollIntoViewIfNeeded();
+  const predicted = new Set<number>();
+  for (let v = 0; v < 9; v++) predicted.add((await drawHookedBar(v))!.digit);
+  const label = [...Array(10).keys()].find((d) => !predicted.has(d))!;
+  for (let v = 0; v < 9; v++) {
+    await drawHookedBar(v);
+    await page.locator(`#label-${label}`).click();
+  }
+  expect(await page.evaluate(() => document.getElementById('train')!.dataset.examples)).toBe('9');
+  return label;
+}
+
 beforeAll(async () => {
   fixture = await startWebFixture();
   browser = await launchChromium({ webgpu: true });
@@ -219,31 +251,7 @@ describe('the Train panel in Chromium', () => {
 
   it('learns a handwriting style from labelled drawings: the held-out ones improve, and the store survives a reload, corruption and Clear', async () => {
     await page.locator('#train-backend-choice').selectOption('wasm');
-    // A style MNIST does not have: a bar with a hook, drawn nine ways (slant and hook length).
-    await page.locator('#pad').scrollIntoViewIfNeeded();
-    const box = (await page.locator('#pad').boundingBox())!;
-    const draw = async (variant: number) => {
-      // Escape clears the pad unless a form control has the focus.
-      await page.locator('#pad').focus();
-      await page.keyboard.press('Escape');
-      const at = (x: number, y: number) => [box.x + box.width * x, box.y + box.height * y] as const;
-      const slant = (variant % 3) * 0.06;
-      await page.mouse.move(...at(0.2, 0.45 - slant));
-      await page.mouse.down();
-      await page.mouse.move(...at(0.8, 0.45 + slant), { steps: 8 });
-      await page.mouse.move(...at(0.8, 0.55 + slant + 0.04 * Math.floor(variant / 3)), { steps: 4 });
-      await page.mouse.up();
-      return settledPrediction(page);
-    };
-    const predicted = new Set<number>();
-    for (let v = 0; v < 9; v++) predicted.add((await draw(v))!.digit);
-    // Label the style as a digit the model reads none of the drawings as.
-    const label = [...Array(10).keys()].find((d) => !predicted.has(d))!;
-    for (let v = 0; v < 9; v++) {
-      await draw(v);
-      await page.locator(`#label-${label}`).click();
-    }
-    expect(await page.evaluate(() => document.getElementById('train')!.dataset.examples)).toBe('9');
+    await labelHookedBars();
 
     await page.locator('#fine-tune').click();
     const result = await waitSettled(90_000);
@@ -275,6 +283,49 @@ describe('the Train panel in Chromium', () => {
     await page.locator('#clear-examples').click();
     expect(await page.evaluate(() => localStorage.getItem('mnist-onnx:handwriting'))).toBeNull();
     expect(fresh.errors).toEqual([]);
+  }, 150_000);
+
+  it('fine-tunes the model in use without training first: a refused file says why, the opened default model is read back from its ONNX', async () => {
+    const start = await openFreshPage(browser, fixture.server.url);
+    try {
+      page = start.page;
+      expect(await page.locator('#model-info').getAttribute('data-file')).toBe('mnist-mlp.onnx');
+      await page.locator('#open-train').click();
+      await page.locator('#train-start').waitFor({ timeout: 30_000 });
+      await page.locator('#train-backend-choice').selectOption('wasm');
+      await labelHookedBars();
+      const open = async (file: string, name: string) => {
+        await page.locator('#model-file').setInputFiles(file);
+        await page.waitForFunction((n) => document.getElementById('model-info')?.dataset.file === n, name, { timeout: 30_000 });
+      };
+
+      // A graph the importer does not know (a Reshape before the first Gemm): one line, nothing runs.
+      await open(fixture.models.nchw, 'nchw-input.onnx');
+      await page.locator('#fine-tune').click();
+      await expect(page.locator('#train-message').textContent()).resolves.toBe('nchw-input.onnx: fine-tuning starts from a float32 (or float16) model written by mnist-onnx; this one contains a Reshape node, which an mnist-onnx float MLP does not: open or export a float32 model written by mnist-onnx.');
+      expect(await page.evaluate(() => document.getElementById('train')!.dataset.holdoutCount)).toBeUndefined();
+      expect(await page.locator('#model-info').getAttribute('data-file')).toBe('nchw-input.onnx');
+
+      // The default model, opened as a file: pnpm export's float32, normalisation folded in.
+      await open(fixture.models.flat, 'mnist-mlp.onnx');
+      await page.locator('#fine-tune').click();
+      const result = await waitSettled(90_000);
+      expect(result.state, await page.locator('#train-message').textContent() ?? '').toBe('done');
+      const holdout = await page.evaluate(() => ({ ...document.getElementById('train')!.dataset }));
+      expect(holdout.holdoutCount).toBe('3');
+      expect(holdout.holdoutBefore).toBe('0');
+      expect(Number(holdout.holdoutAfter)).toBeGreaterThan(0);
+      await expect(page.locator('#handwriting').textContent()).resolves.toContain(`Your held-out drawings: 0/3 read right before fine-tuning, ${holdout.holdoutAfter}/3 after.`);
+      expect(Number(result.maxAbsDiff)).toBeLessThanOrEqual(1e-4);
+      expect(Number(result.agreement)).toBe(fixture.test.count);
+      // Fine-tuned from the fixture's trained weights, not from scratch: one pass keeps it reading MNIST.
+      expect(Number(result.onnxCorrect) / fixture.test.count).toBeGreaterThan(0.92);
+      expect(await page.locator('#model-info').getAttribute('data-file')).toBe('mnist-mlp-page.onnx');
+      expect(start.errors).toEqual([]);
+    } finally {
+      page = fresh.page;
+      await start.close();
+    }
   }, 150_000);
 
   // Last in the file: it crashes the browser's GPU process (CDP Browser.crashGpuProcess), which

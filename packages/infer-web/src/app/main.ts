@@ -45,6 +45,8 @@ if (providerSelect.value !== 'webgpu') void loadOrt('wasm', threads).catch(() =>
 const testButton = byId<HTMLButtonElement>('run-test-set');
 
 let classifier: WebClassifier | undefined;
+/** The ONNX bytes behind each classifier: the Train panel fine-tunes the model in use from them. */
+const classifierBytes = new WeakMap<WebClassifier, Uint8Array>();
 let testSet: Promise<Dataset> | undefined;
 let testRunning = false;
 
@@ -118,13 +120,27 @@ async function useClassifier(what: string, load: () => Promise<WebClassifier>): 
 
 const choice = (): ProviderChoice => providerSelect.value as ProviderChoice;
 
+/** WebClassifier.load on the chosen provider, remembering the bytes it was loaded from. */
+async function loadClassifier(bytes: Uint8Array, file: string): Promise<WebClassifier> {
+  const loaded = await WebClassifier.load(bytes, file, choice(), threads);
+  classifierBytes.set(loaded, bytes);
+  return loaded;
+}
+
 async function openModelFile(file: File): Promise<void> {
-  await useClassifier(`loading ${file.name}…`, async () => WebClassifier.load(new Uint8Array(await file.arrayBuffer()), file.name, choice(), threads));
+  await useClassifier(`loading ${file.name}…`, async () => loadClassifier(new Uint8Array(await file.arrayBuffer()), file.name));
 }
 
 providerSelect.addEventListener('change', () => {
   const current = classifier;
-  if (current) void useClassifier('switching…', () => current.reload(choice(), threads));
+  if (current) {
+    void useClassifier('switching…', async () => {
+      const next = await current.reload(choice(), threads);
+      const bytes = classifierBytes.get(current);
+      if (bytes) classifierBytes.set(next, bytes);
+      return next;
+    });
+  }
 });
 
 const fileInput = byId<HTMLInputElement>('model-file');
@@ -198,8 +214,12 @@ openTrain.addEventListener('click', () => {
       threads,
       async useModel(bytes, file) {
         const before = classifier;
-        await useClassifier(`loading ${file}…`, () => WebClassifier.load(bytes, file, choice(), threads));
+        await useClassifier(`loading ${file}…`, () => loadClassifier(bytes, file));
         return classifier !== before && classifier?.info.file === file;
+      },
+      currentModel() {
+        const bytes = classifier && classifierBytes.get(classifier);
+        return classifier && bytes ? { bytes, file: classifier.info.file } : undefined;
       },
       currentDigit: () => (drawing.isEmpty ? undefined : preprocessDigit(pad.modelImage())?.pixels),
     });
@@ -209,4 +229,4 @@ openTrain.addEventListener('click', () => {
   });
 });
 
-void useClassifier('loading the model…', async () => WebClassifier.load(await modelBytes, ASSET_PATHS.model, choice(), threads));
+void useClassifier('loading the model…', async () => loadClassifier(await modelBytes, ASSET_PATHS.model));

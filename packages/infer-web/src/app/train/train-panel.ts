@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { DeviceUnavailableError } from '@mnist-onnx/devices';
 import type { Dataset } from '@mnist-onnx/mnist';
-import { withMetadata, withVerification } from '@mnist-onnx/export/browser';
-import { DivergenceError, presetHyperparameters, type Hyperparameters } from '@mnist-onnx/train/browser';
+import { importClassifierOnnx, withMetadata, withVerification, type ImportedClassifier } from '@mnist-onnx/export/browser';
+import { DivergenceError, PRESET_NAMES, presetHyperparameters, type Hyperparameters, type PresetName } from '@mnist-onnx/train/browser';
 import { loadTestSet } from '../test-set/test-set.js';
 import { CurvesChart } from './curves-chart.js';
 import { deviceLost } from './device-loss.js';
@@ -24,16 +24,39 @@ export interface TrainPanelHost {
   useModel(bytes: Uint8Array, file: string): Promise<boolean>;
   /** The drawing on the pad as the classifier reads it (784 values in [0,1]); undefined when empty. */
   currentDigit(): Float32Array | undefined;
+  /** The ONNX bytes and file name of the model in use; undefined while none has loaded. */
+  currentModel(): { bytes: Uint8Array; file: string } | undefined;
 }
 
 /** The file name the page gives the model it trained (and the download). */
 export const PAGE_MODEL_FILE = 'mnist-mlp-page.onnx';
 
-/** The model this panel last trained and put in use: where fine-tuning starts from. */
+/** Where fine-tuning starts from: the model this panel last trained and put in use, or the model in use read back from its ONNX bytes. */
 interface PageModel {
   hp: Hyperparameters;
   preset: string;
   weights: Float32Array[];
+  /** The bytes the panel put in use (absent for an imported model). */
+  bytes?: Uint8Array;
+}
+
+/**
+ * The network an imported file describes, on the hyperparameters of the preset its metadata
+ * names (else `default`): the architecture and activations come from the file itself.
+ */
+function importedStart(imported: ImportedClassifier): PageModel {
+  const preset = (PRESET_NAMES as string[]).includes(imported.preset) ? (imported.preset as PresetName) : 'default';
+  const base = presetHyperparameters(preset);
+  const hp: Hyperparameters = {
+    ...base,
+    inputUnits: imported.inputUnits,
+    outputUnits: imported.outputUnits,
+    hiddenUnits: imported.hiddenUnits,
+    activation: imported.activation,
+    leakyAlpha: imported.leakyAlpha ?? base.leakyAlpha,
+    finalActivation: imported.finalActivation,
+  };
+  return { hp, preset, weights: imported.weights };
 }
 
 interface Data {
@@ -119,15 +142,10 @@ export class TrainPanel {
     await this.#run(settings, settings.preset, (data) => ({ hp, train: data.train, test: data.test }));
   }
 
-  /** The model in use (trained here), fine-tuned on MNIST plus the user's examples; held-out ones measured before and after. */
+  /** The model in use, fine-tuned on MNIST plus the user's examples; held-out ones measured before and after. */
   async fineTune(): Promise<void> {
     const settings = this.#view.settings();
-    const current = this.#current;
     const { fit, holdout } = splitHoldout(this.#examples);
-    if (!current) {
-      this.#view.message('Train a model in this panel first: fine-tuning starts from the model the panel trained and put in use.');
-      return;
-    }
     if (fit.length === 0 || holdout.length === 0) {
       this.#view.message('Label at least three drawings of a digit: two to learn from, one held out to measure.');
       return;
@@ -135,6 +153,11 @@ export class TrainPanel {
     const invalid = checkSettings(settings);
     if (invalid) {
       this.#view.message(invalid);
+      return;
+    }
+    const current = this.#startingPoint();
+    if (typeof current === 'string') {
+      this.#view.message(current);
       return;
     }
     let before = 0;
@@ -150,6 +173,22 @@ export class TrainPanel {
     }), async (trained) => {
       this.#handwriting.holdout(before, await holdoutCorrect(trained.params, trained.config, holdout), holdout.length);
     });
+  }
+
+  /**
+   * What fine-tuning starts from: the model in use. When that is the one this panel trained, its
+   * weights as trained; otherwise (the page's default model, a file the user opened) the model
+   * read back from its ONNX bytes. A string says why there is nothing to start from.
+   */
+  #startingPoint(): PageModel | string {
+    const inUse = this.host.currentModel();
+    if (this.#current && (!inUse || inUse.bytes === this.#current.bytes)) return this.#current;
+    if (!inUse) return 'No model is in use yet: wait for the page to load one (or train one here), then fine-tune.';
+    try {
+      return importedStart(importClassifierOnnx(inUse.bytes, inUse.file));
+    } catch (error) {
+      return `${errorText(error)}.`;
+    }
   }
 
   /** One run: any failure ends it with a message, and the model in use stays. */
@@ -197,8 +236,9 @@ export class TrainPanel {
         return;
       }
       await afterTraining?.(trained);
-      if (await this.#exportAndUse(trained, preset, data.test, backend)) {
-        this.#current = { hp: run.hp, preset, weights: await Promise.all(trained.variables.map(async (v) => (await v.data()) as Float32Array)) };
+      const bytes = await this.#exportAndUse(trained, preset, data.test, backend);
+      if (bytes) {
+        this.#current = { hp: run.hp, preset, bytes, weights: await Promise.all(trained.variables.map(async (v) => (await v.data()) as Float32Array)) };
       }
     } catch (error) {
       view.setState('error');
@@ -221,8 +261,8 @@ export class TrainPanel {
     return this.#data;
   }
 
-  /** Export, verify, swap, offer; false (with the reason shown) when the model is not put in use. */
-  async #exportAndUse(trained: TrainedModel, preset: string, test: Dataset, backend: StartedBackend): Promise<boolean> {
+  /** Export, verify, swap, offer: the bytes put in use, or undefined (with the reason shown) when the model is not put in use. */
+  async #exportAndUse(trained: TrainedModel, preset: string, test: Dataset, backend: StartedBackend): Promise<Uint8Array | undefined> {
     const view = this.#view;
     view.setState('exporting');
     view.withdraw();
@@ -235,7 +275,7 @@ export class TrainPanel {
       view.setState('failed');
       view.status('The exported model was not used or offered.');
       view.message(`${check.failure}. The model in use is kept.`);
-      return false;
+      return undefined;
     }
     // What only the verification knows goes into the file's metadata, as pnpm export does.
     const bytes = withMetadata(onnx.built.bytes, withVerification(onnx.metadata, { dataset: 'embedded', samples: check.samples, batchSize: check.samples, accuracy: check.onnxCorrect / check.samples, float32Accuracy: check.tfjsCorrect / check.samples }));
@@ -243,12 +283,12 @@ export class TrainPanel {
     if (!(await this.host.useModel(bytes, PAGE_MODEL_FILE))) {
       view.setState('failed');
       view.status('The exported model did not load into the classifier (see the runtime panel); it is not offered.');
-      return false;
+      return undefined;
     }
     view.offer(bytes, PAGE_MODEL_FILE);
     view.setState('done');
     view.status(`Done: the page now reads digits with the model it trained on ${backend.name}.`);
-    return true;
+    return bytes;
   }
 }
 
