@@ -47,6 +47,18 @@ async function startTraining(backend: string, epochs: number, maxBatches = '', l
   await page.locator('#train-start').click();
 }
 
+/** Runs `body` on a page of its own (a new context) as `page`; the file's shared page comes back after. */
+async function onOwnPage(body: (own: FreshPage) => Promise<void>): Promise<void> {
+  const own = await openFreshPage(browser, fixture.server.url);
+  page = own.page;
+  try {
+    await body(own);
+  } finally {
+    page = fresh.page;
+    await own.close();
+  }
+}
+
 const settledStates = ['done', 'failed', 'error', 'stopped'];
 
 async function waitSettled(timeout: number): Promise<PanelState> {
@@ -228,25 +240,20 @@ describe('the Train panel in Chromium', () => {
   // build); a page that says it has 4 makes it start its threaded build here too, whose pthreads
   // are blob: workers the page's CSP must allow.
   it('trains on wasm with tfjs\'s threads where the page is cross-origin isolated, under its CSP', async () => {
-    const threaded = await openFreshPage(browser, fixture.server.url);
-    try {
-      await threaded.context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => 4 }));
-      await threaded.page.reload();
-      await threaded.page.waitForFunction(() => document.documentElement.dataset.provider !== undefined, undefined, { timeout: 30_000 });
-      page = threaded.page;
-      await page.locator('#open-train').click();
-      await page.locator('#train-start').waitFor({ timeout: 30_000 });
-      await startTraining('wasm', 1, '3');
-      const result = await waitSettled(90_000);
-      expect(result.state).toBe('done');
-      expect(await page.locator('#train').getAttribute('data-backend-detail')).toBe('WebAssembly, SIMD, 2 threads');
-      expect(page.workers().length).toBeGreaterThanOrEqual(2);
-      expect(await threaded.cspViolations()).toEqual([]);
-      expect(threaded.errors).toEqual([]);
-    } finally {
-      page = fresh.page;
-      await threaded.close();
-    }
+    await onOwnPage(async (threaded) => {
+    await threaded.context.addInitScript(() => Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => 4 }));
+    await threaded.page.reload();
+    await threaded.page.waitForFunction(() => document.documentElement.dataset.provider !== undefined, undefined, { timeout: 30_000 });
+    await page.locator('#open-train').click();
+    await page.locator('#train-start').waitFor({ timeout: 30_000 });
+    await startTraining('wasm', 1, '3');
+    const result = await waitSettled(90_000);
+    expect(result.state).toBe('done');
+    expect(await page.locator('#train').getAttribute('data-backend-detail')).toBe('WebAssembly, SIMD, 2 threads');
+    expect(page.workers().length).toBeGreaterThanOrEqual(2);
+    expect(await threaded.cspViolations()).toEqual([]);
+    expect(threaded.errors).toEqual([]);
+    });
   }, 120_000);
 
   it('learns a handwriting style from labelled drawings: the held-out ones improve, and the store survives a reload, corruption and Clear', async () => {
@@ -286,74 +293,64 @@ describe('the Train panel in Chromium', () => {
   }, 150_000);
 
   it('fine-tunes the model in use without training first: a refused file says why, the opened default model is read back from its ONNX', async () => {
-    const start = await openFreshPage(browser, fixture.server.url);
-    try {
-      page = start.page;
-      expect(await page.locator('#model-info').getAttribute('data-file')).toBe('mnist-mlp.onnx');
-      await page.locator('#open-train').click();
-      await page.locator('#train-start').waitFor({ timeout: 30_000 });
-      await page.locator('#train-backend-choice').selectOption('wasm');
-      await labelHookedBars();
-      const open = async (file: string, name: string) => {
-        await page.locator('#model-file').setInputFiles(file);
-        await page.waitForFunction((n) => document.getElementById('model-info')?.dataset.file === n, name, { timeout: 30_000 });
-      };
+    await onOwnPage(async (start) => {
+    expect(await page.locator('#model-info').getAttribute('data-file')).toBe('mnist-mlp.onnx');
+    await page.locator('#open-train').click();
+    await page.locator('#train-start').waitFor({ timeout: 30_000 });
+    await page.locator('#train-backend-choice').selectOption('wasm');
+    await labelHookedBars();
+    const open = async (file: string, name: string) => {
+      await page.locator('#model-file').setInputFiles(file);
+      await page.waitForFunction((n) => document.getElementById('model-info')?.dataset.file === n, name, { timeout: 30_000 });
+    };
 
-      // A graph the importer does not know (a Reshape before the first Gemm): one line, nothing runs.
-      await open(fixture.models.nchw, 'nchw-input.onnx');
-      await page.locator('#fine-tune').click();
-      await expect(page.locator('#train-message').textContent()).resolves.toBe('nchw-input.onnx: fine-tuning starts from a float32 (or float16) model written by mnist-onnx; this one contains a Reshape node, which an mnist-onnx float MLP does not: open or export a float32 model written by mnist-onnx.');
-      expect(await page.evaluate(() => document.getElementById('train')!.dataset.holdoutCount)).toBeUndefined();
-      expect(await page.locator('#model-info').getAttribute('data-file')).toBe('nchw-input.onnx');
+    // A graph the importer does not know (a Reshape before the first Gemm): one line, nothing runs.
+    await open(fixture.models.nchw, 'nchw-input.onnx');
+    await page.locator('#fine-tune').click();
+    await expect(page.locator('#train-message').textContent()).resolves.toBe('nchw-input.onnx: fine-tuning starts from a float32 (or float16) model written by mnist-onnx; this one contains a Reshape node, which an mnist-onnx float MLP does not: open or export a float32 model written by mnist-onnx.');
+    expect(await page.evaluate(() => document.getElementById('train')!.dataset.holdoutCount)).toBeUndefined();
+    expect(await page.locator('#model-info').getAttribute('data-file')).toBe('nchw-input.onnx');
 
-      // The default model, opened as a file: pnpm export's float32, normalisation folded in.
-      await open(fixture.models.flat, 'mnist-mlp.onnx');
-      await page.locator('#fine-tune').click();
-      const result = await waitSettled(90_000);
-      expect(result.state, await page.locator('#train-message').textContent() ?? '').toBe('done');
-      const holdout = await page.evaluate(() => ({ ...document.getElementById('train')!.dataset }));
-      expect(holdout.holdoutCount).toBe('3');
-      expect(holdout.holdoutBefore).toBe('0');
-      expect(Number(holdout.holdoutAfter)).toBeGreaterThan(0);
-      await expect(page.locator('#handwriting').textContent()).resolves.toContain(`Your held-out drawings: 0/3 read right before fine-tuning, ${holdout.holdoutAfter}/3 after.`);
-      expect(Number(result.maxAbsDiff)).toBeLessThanOrEqual(1e-4);
-      expect(Number(result.agreement)).toBe(fixture.test.count);
-      // Fine-tuned from the fixture's trained weights, not from scratch: one pass keeps it reading MNIST.
-      expect(Number(result.onnxCorrect) / fixture.test.count).toBeGreaterThan(0.92);
-      expect(await page.locator('#model-info').getAttribute('data-file')).toBe('mnist-mlp-page.onnx');
-      expect(start.errors).toEqual([]);
-    } finally {
-      page = fresh.page;
-      await start.close();
-    }
+    // The default model, opened as a file: pnpm export's float32, normalisation folded in.
+    await open(fixture.models.flat, 'mnist-mlp.onnx');
+    await page.locator('#fine-tune').click();
+    const result = await waitSettled(90_000);
+    expect(result.state, await page.locator('#train-message').textContent() ?? '').toBe('done');
+    const holdout = await page.evaluate(() => ({ ...document.getElementById('train')!.dataset }));
+    expect(holdout.holdoutCount).toBe('3');
+    expect(holdout.holdoutBefore).toBe('0');
+    expect(Number(holdout.holdoutAfter)).toBeGreaterThan(0);
+    await expect(page.locator('#handwriting').textContent()).resolves.toContain(`Your held-out drawings: 0/3 read right before fine-tuning, ${holdout.holdoutAfter}/3 after.`);
+    expect(Number(result.maxAbsDiff)).toBeLessThanOrEqual(1e-4);
+    expect(Number(result.agreement)).toBe(fixture.test.count);
+    // Fine-tuned from the fixture's trained weights, not from scratch: one pass keeps it reading MNIST.
+    expect(Number(result.onnxCorrect) / fixture.test.count).toBeGreaterThan(0.92);
+    expect(await page.locator('#model-info').getAttribute('data-file')).toBe('mnist-mlp-page.onnx');
+    expect(start.errors).toEqual([]);
+    });
   }, 150_000);
 
   // Last in the file: it crashes the browser's GPU process (CDP Browser.crashGpuProcess), which
   // loses every WebGPU device of the browser at once, as a driver reset does.
   it('ends a run whose WebGPU device is lost with a message, then refuses WebGPU saying why and lets wasm train', async () => {
-    const lost = await openFreshPage(browser, fixture.server.url);
-    try {
-      page = lost.page;
-      await page.locator('#open-train').click();
-      await page.locator('#train-start').waitFor({ timeout: 30_000 });
-      await startTraining('webgpu', 1);
-      await page.waitForFunction(() => Number(document.getElementById('train')!.dataset.steps) >= 2, undefined, { timeout: 60_000 });
-      const cdp = await browser.newBrowserCDPSession();
-      await cdp.send('Browser.crashGpuProcess');
-      await cdp.detach();
-      const result = await waitSettled(30_000);
-      expect(result.state).toBe('error');
-      await expect(page.locator('#train-message').textContent()).resolves.toMatch(/^the WebGPU device was lost while training \(.+\)\. Pick another backend and train again\.$/);
-      await startTraining('webgpu', 1, '2');
-      expect((await waitSettled(30_000)).state).toBe('error');
-      await expect(page.locator('#train-message').textContent()).resolves.toMatch(/^the training backend webgpu cannot start: the WebGPU device was lost earlier in this page \(.+\); reload the page to train on WebGPU again\. Pick another backend and train again\.$/);
-      await startTraining('wasm', 1, '2');
-      const recovered = await waitSettled(60_000);
-      expect(recovered.state).toBe('done');
-      expect(recovered.backend).toBe('wasm');
-    } finally {
-      page = fresh.page;
-      await lost.close();
-    }
+    await onOwnPage(async () => {
+    await page.locator('#open-train').click();
+    await page.locator('#train-start').waitFor({ timeout: 30_000 });
+    await startTraining('webgpu', 1);
+    await page.waitForFunction(() => Number(document.getElementById('train')!.dataset.steps) >= 2, undefined, { timeout: 60_000 });
+    const cdp = await browser.newBrowserCDPSession();
+    await cdp.send('Browser.crashGpuProcess');
+    await cdp.detach();
+    const result = await waitSettled(30_000);
+    expect(result.state).toBe('error');
+    await expect(page.locator('#train-message').textContent()).resolves.toMatch(/^the WebGPU device was lost while training \(.+\)\. Pick another backend and train again\.$/);
+    await startTraining('webgpu', 1, '2');
+    expect((await waitSettled(30_000)).state).toBe('error');
+    await expect(page.locator('#train-message').textContent()).resolves.toMatch(/^the training backend webgpu cannot start: the WebGPU device was lost earlier in this page \(.+\); reload the page to train on WebGPU again\. Pick another backend and train again\.$/);
+    await startTraining('wasm', 1, '2');
+    const recovered = await waitSettled(60_000);
+    expect(recovered.state).toBe('done');
+    expect(recovered.backend).toBe('wasm');
+    });
   }, 120_000);
 });
