@@ -10,6 +10,13 @@ export interface OptimizerState {
   slots: Record<string, Float32Array[]>;
 }
 
+/** The per-parameter state slots each optimizer keeps. */
+export function optimizerSlots(name: OptimizerName): string[] {
+  if (name === 'momentum') return ['momentum'];
+  if (name === 'adam' || name === 'adamw') return ['m', 'v'];
+  return [];
+}
+
 /**
  * The update rules, written as PyTorch writes them, over the model's variables. tfjs's own
  * optimizers are not used because their saved state does not resume exactly (Adam rebuilds
@@ -24,12 +31,12 @@ export class TrainOptimizer {
   constructor(private readonly hp: Pick<Hyperparameters, 'optimizer' | 'momentum' | 'beta2' | 'epsilon' | 'weightDecay'>, private readonly params: tf.Variable[]) {
     this.name = hp.optimizer;
     // tf.variable copies its initial value: the zeros tensor itself is freed at once (tidy), or every run leaks one per slot.
-    const zeros = () => params.map((p) => tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
-    if (this.name === 'momentum') this.slots.momentum = zeros();
-    if (this.name === 'adam' || this.name === 'adamw') {
-      this.slots.m = zeros();
-      this.slots.v = zeros();
-    }
+    for (const slot of optimizerSlots(this.name)) this.slots[slot] = params.map((p) => tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
+  }
+
+  /** A slot's variables, in parameter order, for a caller that reads them synchronously. */
+  slotVariables(slot: string): readonly tf.Variable[] {
+    return this.slots[slot] ?? [];
   }
 
   /** Applies one update with learning rate `lr`. Gradients stay owned by the caller. */

@@ -31,8 +31,8 @@ export interface TrainHooks {
   onStart?(info: { options: ResolvedOptions; startEpoch: number; trainCount: number; testCount: number; workers: number }): void;
   onBatch?(progress: BatchProgress): void;
   onEpoch?(stats: EpochStats): void;
-  /** After each epoch trained on worker threads: where each worker's time went. */
-  onWorkerTimings?(info: { epoch: number; steps: number; workers: WorkerTiming[] }): void;
+  /** After each epoch trained on worker threads: where each worker's time went, and the bytes its backend holds. */
+  onWorkerTimings?(info: { epoch: number; steps: number; workers: WorkerTiming[]; backendBytes: number[] }): void;
 }
 
 export interface TrainResult {
@@ -263,7 +263,7 @@ async function trainEpochOnPool(pool: WorkerPool, epoch: number, run: ResolvedRu
     variables: state.variables,
     optimizer: state.optimizer,
   });
-  hooks.onWorkerTimings?.({ epoch, steps: loop.batchesPerEpoch, workers: pool.timings() });
+  hooks.onWorkerTimings?.({ epoch, steps: loop.batchesPerEpoch, workers: pool.timings(), backendBytes: pool.backendBytes() });
   return totals;
 }
 

@@ -48,6 +48,21 @@ describe('train() on worker threads', () => {
     expect(history(a.record)).toEqual(history(b.record));
   }, 120_000);
 
+  // Every step uploads the weights into each worker's backend: a step that kept its upload
+  // alive grew a worker's heap by the whole model (0.8 MB) per step, until wasm ran out.
+  it("a worker's backend memory stays flat from epoch to epoch", async () => {
+    const held: number[][] = [];
+    const dir = tempDir();
+    const result = await train(
+      { backend: 'wasm', workers: 2, trainLimit: 1000, testLimit: 100, out: join(dir, 'tfjs'), overrides: { epochs: 3, seed: 5 } },
+      { onWorkerTimings: (info) => held.push(info.backendBytes) },
+    );
+    result.model.dispose();
+    expect(held).toHaveLength(3);
+    expect(held[0].every((bytes) => bytes > 0)).toBe(true);
+    expect(held[2]).toEqual(held[0]);
+  }, 120_000);
+
   // Splitting a batch changes only the rounding of the gradient sum, so over 3 seeds the test
   // accuracy stays within 0.2 points of one worker's. (One worker is the main thread here: the
   // test above shows they are the same, and it saves a worker start-up per seed.)

@@ -55,6 +55,8 @@ export interface PoolBuffers {
   stepLoss: SharedArrayBuffer;
   stepHits: SharedArrayBuffer;
   timings: SharedArrayBuffer;
+  /** Per worker: the bytes its tfjs backend holds at the end of the last epoch (a leak shows here). */
+  backendBytes: SharedArrayBuffer;
   tables: BatchTables;
 }
 
@@ -72,6 +74,7 @@ export class PoolMemory {
   readonly stepLoss: Float32Array;
   readonly stepHits: Int32Array;
   readonly timings: Float64Array;
+  readonly backendBytes: Float64Array;
   readonly parameters: number;
 
   constructor(readonly layout: PoolLayout, readonly buffers: PoolBuffers) {
@@ -87,6 +90,7 @@ export class PoolMemory {
     this.stepLoss = new Float32Array(buffers.stepLoss);
     this.stepHits = new Int32Array(buffers.stepHits);
     this.timings = new Float64Array(buffers.timings);
+    this.backendBytes = new Float64Array(buffers.backendBytes);
   }
 
   static allocate(layout: PoolLayout, tables: BatchTables): PoolMemory {
@@ -104,6 +108,7 @@ export class PoolMemory {
       stepLoss: shared(4 * batches * workers),
       stepHits: shared(4 * batches * workers),
       timings: shared(8 * TIMING_FIELDS.length * workers),
+      backendBytes: shared(8 * workers),
       tables,
     });
   }

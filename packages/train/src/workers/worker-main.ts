@@ -8,11 +8,12 @@ import * as tf from '@tensorflow/tfjs';
 import { NUM_CLASSES, PIXELS } from '@mnist-onnx/mnist';
 import { selectBackend } from '../backends/registry.js';
 import { lossAndGradients } from '../fast-mlp.js';
-import { allocateRows, copyRows } from '../host-batches.js';
+import { allocateRows, copyRows, type BatchRows } from '../host-batches.js';
 import type { DenseParams } from '../model.js';
 import { arriveAndWait } from './barrier.js';
-import { FlatOptimizer } from './flat-optimizer.js';
+import { SliceOptimizer } from './slice-optimizer.js';
 import { CONTROL, parameterSlice, PoolMemory, shardRows, TIMING, TIMING_FIELDS } from './shared-memory.js';
+import { copyTensorToHost, tensorFromHost } from './tensor-transfer.js';
 import { FAULT_ENV, type WorkerInit, type WorkerReady } from './worker-protocol.js';
 
 const init = workerData as WorkerInit;
@@ -23,11 +24,20 @@ const { workers, shapes } = init.layout;
 const k = init.index;
 const offsets = memory.offsets();
 const [sliceFrom, sliceTo] = parameterSlice(memory.parameters, workers, k);
-const optimizer = new FlatOptimizer(init.optimizer);
+const optimizer = new SliceOptimizer(init.optimizer, sliceFrom, sliceTo);
 const variables = shapes.map((shape) => tf.variable(tf.zeros(shape), false));
 const params: DenseParams[] = [];
 for (let i = 0; i < variables.length; i += 2) params.push({ kernel: variables[i], bias: variables[i + 1] });
 const fault = parseFault(process.env[FAULT_ENV]);
+
+// The shard's rows, in arrays reused between steps (grown when a shard is larger): the tensors
+// made from them are disposed within their step, before the next step overwrites them.
+let shardBuffers = allocateRows(0);
+function rowsOf(rows: number): BatchRows {
+  if (shardBuffers.labels.length < rows) shardBuffers = allocateRows(rows);
+  const { x, targets, labels } = shardBuffers;
+  return { x: x.subarray(0, rows * PIXELS), targets: targets.subarray(0, rows * NUM_CLASSES), labels: labels.subarray(0, rows) };
+}
 
 function parseFault(text: string | undefined): number | null {
   const match = /^(\d+):(\d+)$/.exec(text ?? '');
@@ -54,12 +64,15 @@ for (;;) {
   runEpoch();
 }
 tf.dispose(variables);
+optimizer.dispose();
 
 function runEpoch(): void {
   const batches = control[CONTROL.batches];
   const batchSize = control[CONTROL.batchSize];
   const samples = control[CONTROL.samples];
   const firstUpdate = control[CONTROL.optimizerStep] + 1;
+  // Main may have changed the weights and state between epochs (a resume, a divergence rollback).
+  optimizer.load(memory, firstUpdate - 1);
   const time = timings.subarray(k * TIMING_FIELDS.length, (k + 1) * TIMING_FIELDS.length);
   const cpuStart = threadCpuMs();
   let clock = performance.now();
@@ -77,7 +90,7 @@ function runEpoch(): void {
     lap('wait');
     // Sum the gradients of the non-empty shards, in worker order, over this worker's slice.
     const contributing = gradients.filter((_, w) => { const [a, z] = shardRows(size, workers, w); return z > a; });
-    optimizer.apply({ weights, slots: memory.slots, gradients: contributing }, sliceFrom, sliceTo, memory.learningRates[b], firstUpdate + b);
+    optimizer.update(contributing, memory.learningRates[b], weights);
     lap('update');
     arriveAndWait(control, workers, () => {
       Atomics.store(control, CONTROL.stepsDone, b + 1);
@@ -85,7 +98,9 @@ function runEpoch(): void {
     });
     lap('wait');
   }
+  optimizer.storeSlots(memory.slots);
   time[TIMING.cpu] += threadCpuMs() - cpuStart;
+  memory.backendBytes[k] = tf.memory().numBytes;
   // The epoch is done once every worker has also written its timings.
   arriveAndWait(control, workers, () => {
     Atomics.add(control, CONTROL.epochsDone, 1);
@@ -95,10 +110,11 @@ function runEpoch(): void {
 
 /** Forward and backward on this worker's `rows` samples from position `from` of the epoch's order. */
 function trainShard(b: number, from: number, rows: number, batch: number, update: number, lap: (field: keyof typeof TIMING) => void): void {
-  // Fresh copies: the shared weights change under a tensor that kept a view of them.
-  variables.forEach((v, i) => v.assign(tf.tensor(weights.slice(offsets[i], offsets[i] + v.size), v.shape)));
+  // In a tidy, so the uploaded tensors are released once the variables hold them (an assign
+  // outside one kept each step's 0.8 MB of weights alive in the wasm heap for good).
+  tf.tidy(() => variables.forEach((v, i) => v.assign(tensorFromHost(weights.subarray(offsets[i], offsets[i] + v.size), v.shape))));
   lap('exchange');
-  const data = allocateRows(rows);
+  const data = rowsOf(rows);
   copyRows(init.buffers.tables, memory.order.subarray(from, from + rows), memory.shifts.subarray(2 * from, 2 * (from + rows)), data);
   if (update === fault) throw new Error(`injected fault at update ${update} (${FAULT_ENV})`);
   const [grads, loss, hits] = tf.tidy(() => {
@@ -108,11 +124,10 @@ function trainShard(b: number, from: number, rows: number, batch: number, update
     const correct = tf.sum(tf.cast(tf.equal(tf.argMax(step.outputs, 1), tf.tensor1d(data.labels, 'int32')), 'int32'));
     return [step.grads, step.loss, correct] as const;
   });
-  const values = grads.map((g) => g.dataSync() as Float32Array);
   stepLoss[b * workers + k] = loss.dataSync()[0];
   stepHits[b * workers + k] = hits.dataSync()[0];
   lap('compute');
-  values.forEach((v, i) => gradients[k].set(v, offsets[i]));
+  grads.forEach((g, i) => copyTensorToHost(g, gradients[k], offsets[i]));
   tf.dispose([...grads, loss, hits]);
   lap('exchange');
 }

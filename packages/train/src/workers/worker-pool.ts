@@ -4,7 +4,7 @@ import type { FastMlpConfig } from '../fast-mlp.js';
 import type { BatchTables } from '../host-batches.js';
 import type { OptimizerState } from '../optimizers.js';
 import { WorkerFailedError } from './errors.js';
-import { optimizerSlots } from './flat-optimizer.js';
+import { optimizerSlots } from '../optimizers.js';
 import { CONTROL, PoolMemory, TIMING, TIMING_FIELDS, type PoolLayout } from './shared-memory.js';
 import { spawnWorker } from './spawn-worker.js';
 import type { WorkerInit, WorkerReady } from './worker-protocol.js';
@@ -165,6 +165,11 @@ export class WorkerPool {
     const n = TIMING_FIELDS.length;
     return Array.from({ length: this.options.workers }, (_, k) =>
       Object.fromEntries(TIMING_FIELDS.map((f) => [f, this.memory.timings[k * n + TIMING[f]]])) as WorkerTiming);
+  }
+
+  /** The bytes each worker's tfjs backend held at the end of the last epoch. */
+  backendBytes(): number[] {
+    return Array.from(this.memory.backendBytes);
   }
 
   /** Ends the workers' loop and waits for them to exit. */

@@ -1,12 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { OPTIMIZERS, selectBackend, TrainOptimizer, type Hyperparameters } from '../src/index.js';
-import { FlatOptimizer, optimizerSlots } from '../src/workers/flat-optimizer.js';
+import { optimizerSlots } from '../src/optimizers.js';
+import { SliceOptimizer } from '../src/workers/slice-optimizer.js';
 
-// The data-parallel workers update their slice of the parameters with FlatOptimizer on the host;
-// one worker must still train bit for bit as the single-process trainer, whose TrainOptimizer
-// runs on the backend. So: the same gradients through both, over several steps, compared bit
-// for bit, with gradients split into shards that the flat optimizer sums.
+// Each data-parallel worker updates one slice of the flat parameters (SliceOptimizer); one
+// worker must still train bit for bit as the single-process trainer, whose TrainOptimizer runs
+// over the model's layers. So: the same gradients through both, over several steps, compared
+// bit for bit, the gradients split into shards that the slices sum, the flat vector cut
+// across layer boundaries, and the slices reloaded from the flat state halfway (as each epoch does).
 
 const SHAPES = [[37, 11], [11], [11, 3], [3]];
 const SIZES = SHAPES.map((s) => s.reduce((a, b) => a * b, 1));
@@ -31,16 +33,19 @@ const split = (flat: Float32Array) => {
   return SIZES.map((size) => flat.slice(offset, (offset += size)));
 };
 
-describe.each(['wasm', 'cpu'])('FlatOptimizer on the host against TrainOptimizer on %s', (backend) => {
+describe.each(['wasm', 'cpu'])('SliceOptimizer slices against TrainOptimizer over the layers, on %s', (backend) => {
   it.each(OPTIMIZERS)('%s: the same parameters and slots after 5 steps, bit for bit', async (optimizer) => {
     await selectBackend(backend);
     const hp = hyperparameters(optimizer);
     const start = values(TOTAL, 1);
     const variables = split(start).map((v, i) => tf.variable(tf.tensor(v, SHAPES[i])));
     const reference = new TrainOptimizer(hp, variables);
-    const flat = new FlatOptimizer(hp);
     const weights = start.slice();
     const slots = Object.fromEntries(optimizerSlots(optimizer).map((name) => [name, new Float32Array(TOTAL)]));
+    // Two uneven slices, as two workers would update them (the cut falls inside the first kernel).
+    const cut = 101;
+    const slices = [new SliceOptimizer(hp, 0, cut), new SliceOptimizer(hp, cut, TOTAL)];
+    slices.forEach((s) => s.load({ weights, slots }, 0));
     for (let step = 1; step <= 5; step++) {
       const lr = 0.01 / step;
       // Three shards; their float32 sum (in order) is the gradient TrainOptimizer gets.
@@ -49,11 +54,10 @@ describe.each(['wasm', 'cpu'])('FlatOptimizer on the host against TrainOptimizer
       const grads = split(summed).map((g, i) => tf.tensor(g, SHAPES[i]));
       reference.apply(grads, lr);
       tf.dispose(grads);
-      // Two uneven slices, as two workers would update them.
-      const cut = 101;
-      flat.apply({ weights, slots, gradients: shards }, 0, cut, lr, step);
-      flat.apply({ weights, slots, gradients: shards }, cut, TOTAL, lr, step);
+      slices.forEach((s) => s.update(shards, lr, weights));
+      if (step === 3) slices.forEach((s) => { s.storeSlots(slots); s.load({ weights, slots }, step); });
     }
+    slices.forEach((s) => s.storeSlots(slots));
     const expected = new Float32Array(variables.flatMap((v) => Array.from(v.dataSync())));
     expect(Buffer.from(weights.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
     expect(weights).not.toEqual(start);
@@ -63,6 +67,7 @@ describe.each(['wasm', 'cpu'])('FlatOptimizer on the host against TrainOptimizer
       expect(Buffer.from(slots[name].buffer).equals(Buffer.from(slot.buffer))).toBe(true);
     }
     reference.dispose();
+    slices.forEach((s) => s.dispose());
     tf.dispose(variables);
   });
 });
