@@ -14,8 +14,9 @@ export const WORKER_BACKENDS = ['wasm', 'cpu'];
 /**
  * Below this many rows per worker, `auto` adds no worker: another one costs a fixed amount per
  * step (the whole weights in, a whole gradient out, two barriers) while its share of the
- * matmuls shrinks with its rows. From `pnpm bench` on the 2-core machine (2026-12-01, load ~1.3):
- * 2 workers against the main thread alone were 0.73× at batch 50, 0.91× at 200, 1.14× at 1000.
+ * matmuls shrinks with its rows. From `pnpm bench` on the 2-core machine (2026-12-01 09:03 UTC,
+ * load ~1.7): 2 workers against the main thread alone were 0.98× at batch 50, 1.02× at 200,
+ * 1.37× at 1000.
  */
 export const MIN_ROWS_PER_WORKER = 500;
 
