@@ -191,7 +191,7 @@ await withTempDir('infer-web-bench-', async (dir) => {
   for (const row of rows) console.log(row);
   console.log(`\nSame run, ratios of medians: wasm 1 thread ÷ 2 threads — reload → ready ${ratio(oneThread, twoThreads, (r) => r.reloadMs)}×, live prediction ${ratio(oneThread, twoThreads, (r) => [r.predictionMs])}×, test set ${ratio(oneThread, twoThreads, (r) => r.imagesPerSecond)}×; WebGPU on SwiftShader ÷ wasm 1 thread — live prediction ${ratio(webgpu, oneThread, (r) => [r.predictionMs])}×.`);
   console.log(autoNote);
-  console.log('\n#### Training in the page (Train panel, `default` preset, batch 50, 1 epoch) beside `pnpm train` in Node, same run\n');
+  console.log('\n#### Training in the page (Train panel, `default` preset, batch 50, the second of 2 epochs) beside `pnpm train` in Node, same run\n');
   console.log('| where | backend | batches | samples/s | × Node wasm, 1 thread | open the Train panel, ms |');
   console.log('|---|---|---|---|---|---|');
   const times = (rate: number) => `${(rate / nodeOneThread.samplesPerSecond).toFixed(2)}×`;

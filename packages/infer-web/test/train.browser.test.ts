@@ -27,6 +27,9 @@ interface PanelState {
   samples?: string;
   onnxCorrect?: string;
   points?: string;
+  /** The last finished epoch and its training speed (what the web bench reads). */
+  epochDone?: string;
+  epochSamplesPerSecond?: string;
 }
 
 const panel = (): Promise<PanelState> => page.evaluate(() => ({ ...document.getElementById('train')!.dataset, points: document.getElementById('train-chart')?.dataset.points }) as PanelState);
@@ -246,9 +249,12 @@ describe('the Train panel in Chromium', () => {
     await threaded.page.waitForFunction(() => document.documentElement.dataset.provider !== undefined, undefined, { timeout: 30_000 });
     await page.locator('#open-train').click();
     await page.locator('#train-start').waitFor({ timeout: 30_000 });
-    await startTraining('wasm', 1, '3');
+    await startTraining('wasm', 2, '3');
     const result = await waitSettled(90_000);
     expect(result.state).toBe('done');
+    // The speed the panel reports is the last epoch's: the web bench reads the second (warm) one.
+    expect(result.epochDone).toBe('2');
+    expect(Number(result.epochSamplesPerSecond)).toBeGreaterThan(0);
     expect(await page.locator('#train').getAttribute('data-backend-detail')).toBe('WebAssembly, SIMD, 2 threads');
     expect(page.workers().length).toBeGreaterThanOrEqual(2);
     expect(await threaded.cspViolations()).toEqual([]);

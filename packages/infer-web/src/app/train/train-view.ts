@@ -98,7 +98,7 @@ export class TrainView {
 
   /** Forgets the last run's read-outs (the panel's data-* too) as a new one starts. */
   reset(): void {
-    for (const key of ['backend', 'epoch', 'batch', 'steps', 'samplesPerSecond', 'loss', 'testAccuracyTfjs', 'epochSamplesPerSecond', 'maxAbsDiff', 'agreement', 'samples', 'onnxCorrect', 'onnxAccuracy']) delete this.panel.dataset[key];
+    for (const key of ['backend', 'epoch', 'batch', 'steps', 'samplesPerSecond', 'loss', 'testAccuracyTfjs', 'epochSamplesPerSecond', 'epochDone', 'maxAbsDiff', 'agreement', 'samples', 'onnxCorrect', 'onnxAccuracy']) delete this.panel.dataset[key];
     this.#result.textContent = '';
     this.#backendLine.textContent = '';
     this.clearMessage();
@@ -164,6 +164,7 @@ export class TrainView {
     this.panel.dataset.testAccuracyTfjs = String(result.testAccuracy);
     // The epoch's own speed (training steps only, the test-set pass excluded): what the web bench reads.
     this.panel.dataset.epochSamplesPerSecond = result.samplesPerSecond.toFixed(0);
+    this.panel.dataset.epochDone = String(result.epoch);
     this.#result.textContent = `Epoch ${result.epoch}: test accuracy ${percent(result.testAccuracy)} (${result.testCorrect}/${result.testCount}), test loss ${result.testLoss.toFixed(4)}, ${number(result.samplesPerSecond)} samples/s`;
   }
 
