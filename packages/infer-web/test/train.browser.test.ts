@@ -101,6 +101,21 @@ async function labelHookedBars(): Promise<number> {
   return label;
 }
 
+/**
+ * Fine-tunes on the labelled drawings and waits for the run: it must end 'done', with the three
+ * held-out drawings all misread before and some read right after.
+ */
+async function fineTuneOnLabelled() {
+  await page.locator('#fine-tune').click();
+  const result = await waitSettled(90_000);
+  expect(result.state, await page.locator('#train-message').textContent() ?? '').toBe('done');
+  const holdout = await page.evaluate(() => ({ ...document.getElementById('train')!.dataset }));
+  expect(holdout.holdoutCount).toBe('3');
+  expect(holdout.holdoutBefore).toBe('0');
+  expect(Number(holdout.holdoutAfter)).toBeGreaterThan(0);
+  return { result, holdout };
+}
+
 beforeAll(async () => {
   fixture = await startWebFixture();
   browser = await launchChromium({ webgpu: true });
@@ -266,14 +281,8 @@ describe('the Train panel in Chromium', () => {
     await page.locator('#train-backend-choice').selectOption('wasm');
     await labelHookedBars();
 
-    await page.locator('#fine-tune').click();
-    const result = await waitSettled(90_000);
-    expect(result.state, await page.locator('#train-message').textContent() ?? '').toBe('done');
-    const holdout = await page.evaluate(() => ({ ...document.getElementById('train')!.dataset }));
-    expect(holdout.holdoutCount).toBe('3');
-    expect(holdout.holdoutBefore).toBe('0');
+    const { result } = await fineTuneOnLabelled();
     await page.locator('#handwriting').screenshot({ path: join(TEST_RESULTS_DIR, 'infer-web', 'train-handwriting.png') });
-    expect(Number(holdout.holdoutAfter)).toBeGreaterThan(0);
     expect(Number(result.maxAbsDiff)).toBeLessThanOrEqual(1e-4);
     expect(Number(result.agreement)).toBe(fixture.test.count);
 
@@ -319,13 +328,7 @@ describe('the Train panel in Chromium', () => {
 
     // The default model, opened as a file: pnpm export's float32, normalisation folded in.
     await open(fixture.models.flat, 'mnist-mlp.onnx');
-    await page.locator('#fine-tune').click();
-    const result = await waitSettled(90_000);
-    expect(result.state, await page.locator('#train-message').textContent() ?? '').toBe('done');
-    const holdout = await page.evaluate(() => ({ ...document.getElementById('train')!.dataset }));
-    expect(holdout.holdoutCount).toBe('3');
-    expect(holdout.holdoutBefore).toBe('0');
-    expect(Number(holdout.holdoutAfter)).toBeGreaterThan(0);
+    const { result, holdout } = await fineTuneOnLabelled();
     await expect(page.locator('#handwriting').textContent()).resolves.toContain(`Your held-out drawings: 0/3 read right before fine-tuning, ${holdout.holdoutAfter}/3 after.`);
     expect(Number(result.maxAbsDiff)).toBeLessThanOrEqual(1e-4);
     expect(Number(result.agreement)).toBe(fixture.test.count);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { train, type TrainOptions } from '../src/index.js';
+import { train, type TrainHooks, type TrainOptions } from '../src/index.js';
 import { FAULT_ENV } from '../src/workers/worker-protocol.js';
 import { runTrainCli, tempDir, useTempArtifacts } from './helpers.js';
 
@@ -16,9 +16,9 @@ beforeAll(() => {
 
 const weightsOf = (modelDir: string) => readFileSync(join(modelDir, 'weights.bin'));
 
-async function trained(options: TrainOptions) {
+async function trained(options: TrainOptions, hooks: TrainHooks = {}) {
   const dir = tempDir();
-  const result = await train({ backend: 'wasm', out: join(dir, 'tfjs'), ...options });
+  const result = await train({ backend: 'wasm', out: join(dir, 'tfjs'), ...options }, hooks);
   result.model.dispose();
   return { record: result.record, weights: weightsOf(result.modelDir) };
 }
@@ -52,12 +52,7 @@ describe('train() on worker threads', () => {
   // alive grew a worker's heap by the whole model (0.8 MB) per step, until wasm ran out.
   it("a worker's backend memory stays flat from epoch to epoch", async () => {
     const held: number[][] = [];
-    const dir = tempDir();
-    const result = await train(
-      { backend: 'wasm', workers: 2, trainLimit: 1000, testLimit: 100, out: join(dir, 'tfjs'), overrides: { epochs: 3, seed: 5 } },
-      { onWorkerTimings: (info) => held.push(info.backendBytes) },
-    );
-    result.model.dispose();
+    await trained({ workers: 2, trainLimit: 1000, testLimit: 100, overrides: { epochs: 3, seed: 5 } }, { onWorkerTimings: (info) => held.push(info.backendBytes) });
     expect(held).toHaveLength(3);
     expect(held[0].every((bytes) => bytes > 0)).toBe(true);
     expect(held[2]).toEqual(held[0]);

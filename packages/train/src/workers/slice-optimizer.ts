@@ -31,7 +31,8 @@ export class SliceOptimizer {
   load(flat: FlatState, step: number): void {
     const slice = (values: Float32Array) => values.subarray(this.from, this.to);
     tf.tidy(() => this.weights.assign(tensorFromHost(slice(flat.weights), [this.length])));
-    // setState copies what it is given into the backend (through tf.tensor): hand it private copies.
+    // setState makes tensors of what it is given, and the cpu backend keeps a reference to such
+    // an array: hand it private copies, which no later write to the shared slots can reach.
     const slots = Object.fromEntries(Object.entries(flat.slots).map(([name, values]) => [name, [slice(values).slice()]]));
     this.optimizer.setState({ name: this.optimizer.name, step, slots });
   }
