@@ -30,7 +30,8 @@ export async function benchTraining(options: BenchOptions, reference: ReferenceR
             backend,
             preset: r.preset,
             overrides: r.overrides,
-            epochs: slow ? 1 : Math.max(1, Math.round(options.seconds)),
+            // Slow backends: one timed epoch, cut to SLOW_BACKEND_SAMPLES.
+            seconds: slow ? 0 : options.seconds,
             ...(slow ? { maxBatches: Math.ceil(SLOW_BACKEND_SAMPLES / r.hp.batchSize) } : {}),
             // One thread, as the table says: worker threads have their own table (bench-workers.ts).
             workers: 0,

@@ -64,7 +64,7 @@ export async function benchWorkers(options: BenchOptions, reference: ReferenceRu
         const label = workers === 0 ? 'main thread' : `${workers} worker${workers > 1 ? 's' : ''}`;
         try {
           const m = await measureTfjsTraining({
-            backend, preset: base.preset, overrides: { ...base.overrides, batchSize }, epochs: Math.max(1, Math.round(options.seconds)), workers,
+            backend, preset: base.preset, overrides: { ...base.overrides, batchSize }, seconds: options.seconds, workers,
           });
           tfjs.get(workers)!.values.push(m.perSecond);
           if (m.perStep) tfjs.get(workers)!.timings.push(m.perStep);
@@ -76,7 +76,7 @@ export async function benchWorkers(options: BenchOptions, reference: ReferenceRu
       const copies = counts.at(-1)!;
       if (copies > 1) {
         try {
-          const c = await measureParallelCeiling({ backend, preset: base.preset, overrides: { ...base.overrides, batchSize }, epochs: Math.max(1, Math.round(options.seconds)) }, copies);
+          const c = await measureParallelCeiling({ backend, preset: base.preset, overrides: { ...base.overrides, batchSize }, seconds: options.seconds }, copies);
           ceiling.push(c);
           log(`round ${round}/${options.rounds} · batch ${batchSize} · ${copies} independent processes at once: ${formatRate(c.together)} samples/s in all, ${c.ratio.toFixed(2)}× one alone (${formatRate(c.alone)})`);
         } catch (error) {

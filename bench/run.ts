@@ -10,6 +10,7 @@ import { env as ortEnv } from 'onnxruntime-node';
 import { benchInference } from './bench-inference.js';
 import { benchModelForms } from './model-forms.js';
 import { benchTraining, isSlow, SLOW_BACKEND_SAMPLES } from './bench-training.js';
+import { WARMUP_SECONDS } from './tfjs-training.js';
 import { benchWorkers, WORKER_BATCHES } from './bench-workers.js';
 import { BenchError } from './errors.js';
 import { INFERENCE_FLOPS_PER_SAMPLE, TRAINING_FLOPS_PER_SAMPLE } from './figures.js';
@@ -64,8 +65,8 @@ async function main(): Promise<void> {
   const notes = [
     `systems taken alternately (A, B, A, B) in one session; each figure is the median of ${options.rounds} round(s)${options.rounds > 1 ? ', the range in brackets' : ''}`,
     ...(options.training ? [
-      'tfjs training runs the train package\'s own train() (the loop of pnpm train) and times the epochs after the first' +
-        (options.backends.some(isSlow) ? `; cpu and webgpu epochs are cut to ${SLOW_BACKEND_SAMPLES} samples` : ''),
+      `tfjs training runs the train package's own train() (the loop of pnpm train): whole epochs untimed for ${WARMUP_SECONDS} s (V8's warm-up), then whole epochs timed for ${options.seconds} s` +
+        (options.backends.some(isSlow) ? `; cpu and webgpu epochs are cut to ${SLOW_BACKEND_SAMPLES} samples and one is timed` : ''),
       `PyTorch training: the same MLP, data, batch size, optimizer, schedule and augmentation, tensors in memory (bench/pytorch_reference.py)`,
     ] : []),
     ...(options.training ? [`worker threads: pnpm train --workers N on the reference recipe at batch ${WORKER_BATCHES.join(', ')}, N from 1 to the cores, beside the main thread alone and PyTorch at its fastest, alternately round by round`] : []),

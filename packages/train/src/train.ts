@@ -31,6 +31,12 @@ export interface TrainHooks {
   onStart?(info: { options: ResolvedOptions; startEpoch: number; trainCount: number; testCount: number; workers: number }): void;
   onBatch?(progress: BatchProgress): void;
   onEpoch?(stats: EpochStats): void;
+  /**
+   * Asked after each epoch, once its checkpoint is written: true ends the run there, as early
+   * stopping does (the model and record are saved as after a last epoch; `--resume` would go
+   * on to the planned epochs). The bench uses it to time whole epochs for a given time.
+   */
+  stopAfterEpoch?(stats: EpochStats): boolean;
   /** After each epoch trained on worker threads: where each worker's time went, and the bytes its backend holds. */
   onWorkerTimings?(info: { epoch: number; steps: number; workers: WorkerTiming[]; backendBytes: number[] }): void;
 }
@@ -73,6 +79,7 @@ async function trainClaimed(opts: ResolvedOptions, hooks: TrainHooks): Promise<T
       state.history.push(stats);
       await saveEpochCheckpoint(epoch, run, state, wallStart);
       hooks.onEpoch?.(stats);
+      if (hooks.stopAfterEpoch?.(stats)) break;
     }
   } catch (error) {
     state.model.dispose();

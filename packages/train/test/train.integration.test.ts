@@ -64,6 +64,17 @@ describe('train()', () => {
     result.model.dispose();
   });
 
+  it('stopAfterEpoch ends the run after that epoch with the model and record saved, and --resume goes on to the planned epochs', async () => {
+    const options = quick({ epochs: 3 });
+    const stopped = await train(options, { stopAfterEpoch: (stats) => stats.epoch === 1 });
+    expect(stopped.record.history.map((h) => h.epoch)).toEqual([1]);
+    expect(JSON.parse(readFileSync(stopped.recordPath, 'utf8')).history).toHaveLength(1);
+    stopped.model.dispose();
+    const resumed = await train({ ...options, resume: true });
+    expect(resumed.record.history.map((h) => h.epoch)).toEqual([1, 2, 3]);
+    resumed.model.dispose();
+  });
+
   it('--seed makes runs bit-for-bit reproducible, and another seed gives other weights', async () => {
     const runs = [];
     for (const seed of [5, 5, 6]) {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parameterSlice, shardRows } from '../src/workers/shared-memory.js';
+import { LINE_FLOATS, parameterSlice, PoolMemory, shardRows } from '../src/workers/shared-memory.js';
 import { AUTO_MIN_SAMPLES, checkWorkerRequest, MIN_ROWS_PER_WORKER, parseWorkerFlag, resolveWorkerCount } from '../src/workers/worker-count.js';
 
-const query = { batchSize: 8 * MIN_ROWS_PER_WORKER, samples: 80_000, flag: '--workers', cores: 8 };
+const query = { batchSize: 8 * MIN_ROWS_PER_WORKER, samples: 2 * AUTO_MIN_SAMPLES, flag: '--workers', cores: 8 };
 
 describe('how many worker threads train', () => {
   it(`auto: up to the cores on wasm and cpu, with at least ${MIN_ROWS_PER_WORKER} rows each`, () => {
@@ -41,15 +41,37 @@ describe('how many worker threads train', () => {
 });
 
 describe('splitting the work', () => {
-  it('each batch row and each parameter belongs to exactly one worker, in order, sizes within one', () => {
+  const expectContiguousCover = (parts: [number, number][], size: number) => {
+    expect(parts[0][0]).toBe(0);
+    expect(parts.at(-1)![1]).toBe(size);
+    parts.slice(1).forEach(([from], k) => expect(from).toBe(parts[k][1]));
+  };
+
+  it('each batch row belongs to exactly one worker, in order, sizes within one', () => {
     for (const [size, workers] of [[200, 2], [50, 3], [1, 2], [7, 7], [199_210, 3]]) {
       const parts = Array.from({ length: workers }, (_, k) => shardRows(size, workers, k));
-      expect(parts[0][0]).toBe(0);
-      expect(parts.at(-1)![1]).toBe(size);
-      parts.slice(1).forEach(([from], k) => expect(from).toBe(parts[k][1]));
+      expectContiguousCover(parts, size);
       const sizes = parts.map(([a, b]) => b - a);
       expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
-      expect(parameterSlice(size, workers, workers - 1)).toEqual(parts.at(-1));
     }
+  });
+
+  it('each parameter belongs to exactly one worker, slices start on a cache line, sizes within one line', () => {
+    for (const [size, workers] of [[199_210, 2], [199_210, 3], [199_210, 16], [1_000, 7], [100, 2]]) {
+      const parts = Array.from({ length: workers }, (_, k) => parameterSlice(size, workers, k));
+      expectContiguousCover(parts, size);
+      parts.forEach(([from]) => expect(from % LINE_FLOATS).toBe(0));
+      const sizes = parts.map(([a, b]) => b - a);
+      expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(LINE_FLOATS);
+    }
+    // The model's 199,210 parameters over 2 workers: the cut is the line nearest the middle (99,605).
+    expect(parameterSlice(199_210, 2, 0)).toEqual([0, 99_600]);
+  });
+
+  it("each worker's gradient vector begins on a cache line of the shared memory", () => {
+    const tables = { count: 1, maxShift: 0, images: new Float32Array(784), targets: new Float32Array(10), labels: new Uint8Array(1) };
+    const memory = PoolMemory.allocate({ workers: 3, shapes: [[784, 200], [200], [200, 10], [10]], slots: ['m', 'v'], samples: 1, batches: 1 }, tables);
+    expect(memory.gradients.map((g) => g.byteOffset % (4 * LINE_FLOATS))).toEqual([0, 0, 0]);
+    expect(memory.gradients.every((g) => g.length === memory.parameters)).toBe(true);
   });
 });

@@ -13,12 +13,12 @@ export const WORKER_BACKENDS = ['wasm', 'cpu'];
 
 /**
  * Below this many rows per worker, `auto` adds no worker: another one costs a fixed amount per
- * step (the whole weights in, a whole gradient out, two barriers) while its share of the
- * matmuls shrinks with its rows. From `pnpm bench` on the 2-core machine (2026-12-01 09:03 UTC,
- * load ~1.7): 2 workers against the main thread alone were 0.98× at batch 50, 1.02× at 200,
- * 1.37× at 1000.
+ * step (the whole weights in and re-packed by XNNPACK, a whole gradient out, two barriers) while
+ * its share of the matmuls shrinks with its rows. From `pnpm bench` on the 2-core machine
+ * (2026-12-01 11:13 UTC), 2 workers against the main thread alone: 1.24× at batch 50 (25 rows
+ * each), 1.51× at 200, 1.63× at 1000. 25 rows is too thin a margin to bet more cores on.
  */
-export const MIN_ROWS_PER_WORKER = 500;
+export const MIN_ROWS_PER_WORKER = 100;
 
 /** `--workers` as typed: `auto` or a positive integer, anything else a usage error. */
 export function parseWorkerFlag(raw: string, flag: string): WorkerRequest {
@@ -37,10 +37,13 @@ export function checkWorkerRequest(request: WorkerRequest, flag: string): Worker
 }
 
 /**
- * `auto` trains in the main thread when the whole run is shorter than this many samples: each
- * worker first starts its own tfjs (1–3 s here), more than a short run can win back.
+ * `auto` trains in the main thread when the whole run is shorter than this many samples: the
+ * workers first start their own tfjs (~0.8 s more than the main thread alone here), and V8
+ * compiles the loop's code in each of them. Measured, `--preset seed` (batch 200) on 2 cores,
+ * wall time of the whole run, main thread against 2 workers: 10 epochs of the embedded set (80k
+ * samples) 3.2–4.0 s against 3.6–3.8 s, nothing won; 25 epochs (200k) 7.0 s against 6.4–6.5 s.
  */
-export const AUTO_MIN_SAMPLES = 40_000;
+export const AUTO_MIN_SAMPLES = 200_000;
 
 export interface WorkerCountQuery {
   request: WorkerRequest;
