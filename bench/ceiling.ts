@@ -6,6 +6,9 @@ import type { TfjsTraining, TfjsTrainingRun } from './tfjs-training.js';
 const run = promisify(execFile);
 const COPY_ENTRY = fileURLToPath(new URL('./training-copy.ts', import.meta.url));
 
+/** A training measured in the main thread of each copy. */
+type MainThreadRun = Omit<TfjsTrainingRun, 'workers'>;
+
 /** What `copies` independent training processes running at the same moment manage, against one alone. */
 export interface ParallelCeiling {
   copies: number;
@@ -17,9 +20,9 @@ export interface ParallelCeiling {
   ratio: number;
 }
 
-async function copiesAtOnce(training: TfjsTrainingRun, copies: number): Promise<number[]> {
+async function copiesAtOnce(training: MainThreadRun, copies: number): Promise<number[]> {
   const runs = Array.from({ length: copies }, () =>
-    run(process.execPath, ['--import', 'tsx', COPY_ENTRY, JSON.stringify({ ...training, workers: 0 })], { maxBuffer: 1 << 20 }));
+    run(process.execPath, ['--import', 'tsx', COPY_ENTRY, JSON.stringify({ ...training, workers: 0 } satisfies TfjsTrainingRun)], { maxBuffer: 1 << 20 }));
   return (await Promise.all(runs)).map(({ stdout }) => (JSON.parse(stdout) as TfjsTraining).perSecond);
 }
 
@@ -29,7 +32,7 @@ async function copiesAtOnce(training: TfjsTrainingRun, copies: number): Promise<
  * of one another, a shared memory bus, or a noisy neighbour show up here as a ratio below
  * `copies`, and no synchronous scheme on worker threads can do better than it.
  */
-export async function measureParallelCeiling(training: TfjsTrainingRun, copies: number): Promise<ParallelCeiling> {
+export async function measureParallelCeiling(training: MainThreadRun, copies: number): Promise<ParallelCeiling> {
   const [alone] = await copiesAtOnce(training, 1);
   const together = (await copiesAtOnce(training, copies)).reduce((sum, rate) => sum + rate, 0);
   return { copies, alone: alone!, together, ratio: together / alone! };

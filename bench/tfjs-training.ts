@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { train, type Hyperparameters, type TrainHooks, type TrainOptions } from '@mnist-onnx/train';
+import { train, type Hyperparameters, type TrainHooks } from '@mnist-onnx/train';
 import type { Measurement } from './figures.js';
 
 export interface TfjsTrainingRun {
@@ -14,8 +14,11 @@ export interface TfjsTrainingRun {
   seconds: number;
   /** Cut each epoch to this many batches (slow backends); undefined = whole epochs. */
   maxBatches?: number;
-  /** Data-parallel worker threads (0: the main thread alone); undefined = train()'s default. */
-  workers?: TrainOptions['workers'];
+  /**
+   * Data-parallel worker threads (0: the main thread alone). Always a number: `auto` would
+   * decide on the run's planned length, and the bench plans EPOCH_CAP epochs.
+   */
+  workers: number;
 }
 
 type WorkerTimingInfo = Parameters<NonNullable<TrainHooks['onWorkerTimings']>>[0];
@@ -48,7 +51,10 @@ function meanPerStep(epochs: WorkerTimingInfo[]): StepTiming | undefined {
  */
 export const WARMUP_SECONDS = 3;
 
-/** Epochs train() is given: more than any measurement reaches, which stopAfterEpoch ends. */
+/**
+ * Epochs train() is given: more than any measurement reaches; stopAfterEpoch ends the run. (A
+ * schedule then plans its learning rates over this many epochs: other values, the same work.)
+ */
 const EPOCH_CAP = 10_000;
 
 /**
@@ -71,7 +77,7 @@ export async function measureTfjsTraining(run: TfjsTrainingRun): Promise<TfjsTra
       out: join(dir, 'tfjs'),
       checkpointDir: join(dir, 'checkpoints'),
       ...(run.maxBatches ? { maxBatches: run.maxBatches } : {}),
-      ...(run.workers !== undefined ? { workers: run.workers } : {}),
+      workers: run.workers,
     }, {
       onWorkerTimings: (info) => timings.push(info),
       stopAfterEpoch: (stats) => {
