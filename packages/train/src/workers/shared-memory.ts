@@ -151,6 +151,6 @@ export function shardRows(size: number, workers: number, k: number): [number, nu
  * cuts fall changes no result, only who computes it.
  */
 export function parameterSlice(parameters: number, workers: number, k: number): [number, number] {
-  const cut = (i: number) => Math.min(parameters, Math.round((i * parameters) / workers / LINE_FLOATS) * LINE_FLOATS);
-  return [cut(k), k === workers - 1 ? parameters : cut(k + 1)];
+  const cut = (i: number) => (i === workers ? parameters : Math.min(parameters, Math.round((i * parameters) / workers / LINE_FLOATS) * LINE_FLOATS));
+  return [cut(k), cut(k + 1)];
 }
