@@ -27,8 +27,6 @@ export type StepTiming = WorkerTimingInfo['workers'][number];
 export interface TfjsTraining extends Measurement {
   lossLastEpoch: number;
   notes: string[];
-  /** Untimed epochs before the timed ones. */
-  warmupEpochs: number;
   /** On worker threads: milliseconds per step in each part, averaged over the workers and the timed epochs. */
   perStep?: StepTiming;
 }
@@ -100,7 +98,6 @@ export async function measureTfjsTraining(run: TfjsTrainingRun): Promise<TfjsTra
       samples: Math.round(samples),
       lossLastEpoch: timed.at(-1)!.trainLoss,
       notes: result.record.backendNotes,
-      warmupEpochs,
       perStep: meanPerStep(timings.filter((t) => t.epoch > warmupEpochs)),
     };
   } finally {
