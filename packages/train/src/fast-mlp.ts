@@ -11,6 +11,8 @@ import type { DenseParams, LayerActivation } from './model.js';
  *   untransposed, with explicit `tf.transpose`s.
  * - Without a gradient tape, `tf.fused.matMul` really fuses bias and activation, and no
  *   gradient is computed for the input images.
+ * - On wasm, a layer whose batch is small against its width runs feature-major, so that XNNPACK
+ *   packs the batch rather than the weights (featureMajorLayers).
  * The activation derivatives are taken from each layer's output, so no pre-activation is kept.
  * test/fast-path.test.ts checks losses and gradients against `tf.grad` on the same model.
  */
@@ -33,7 +35,50 @@ export interface StepResult {
   grads: tf.Tensor[];
 }
 
-function denseForward(x: tf.Tensor2D, p: DenseParams, activation: LayerActivation, alpha: number): tf.Tensor2D {
+/**
+ * XNNPACK (the wasm backend) multiplies A·B by first packing B into its own layout, ~2.1 ns a
+ * float, unless it has packed that very tensor before; a transpose costs ~0.6 ns a float
+ * (bench/NOTES.md). The weights are new tensors every step, so batch-major every weight matrix
+ * is packed anew, whatever the batch. A layer computed feature-major, zᵀ = Wᵀ·hᵀ, packs its
+ * input activations (inputs × rows) instead and transposes the weights (inputs × units): the
+ * cheaper one when rows·PACK < units·(PACK − TRANSPOSE). A data-parallel worker's 100-row shard
+ * is such a case (its step ~0.15 ms shorter); 200 rows are not. Other backends pack nothing.
+ */
+const PACK_NS_PER_FLOAT = 2.1;
+const TRANSPOSE_NS_PER_FLOAT = 0.6;
+
+/** For each layer, whether the step computes it feature-major for a batch of `rows`. */
+export function featureMajorLayers(params: DenseParams[], rows: number): boolean[] {
+  const packs = tf.getBackend() === 'wasm';
+  return params.map((p) => packs && rows * PACK_NS_PER_FLOAT < p.kernel.shape[1]! * (PACK_NS_PER_FLOAT - TRANSPOSE_NS_PER_FLOAT));
+}
+
+/**
+ * One layer's batch of activations, or of their gradients, held in the layout it was computed
+ * in (rows × features, or features × rows); the other layout is made once, when asked for.
+ */
+class LayerMatrix {
+  private constructor(readonly isFeatureMajor: boolean, private byRows?: tf.Tensor2D, private byFeatures?: tf.Tensor2D) {}
+  static rowMajor(t: tf.Tensor2D): LayerMatrix { return new LayerMatrix(false, t, undefined); }
+  static featureMajor(t: tf.Tensor2D): LayerMatrix { return new LayerMatrix(true, undefined, t); }
+  /** rows × features. */
+  get rows(): tf.Tensor2D { return (this.byRows ??= tf.transpose(this.byFeatures!)); }
+  /** features × rows. */
+  get features(): tf.Tensor2D { return (this.byFeatures ??= tf.transpose(this.byRows!)); }
+}
+
+function activate(z: tf.Tensor2D, activation: LayerActivation, alpha: number): tf.Tensor2D {
+  switch (activation) {
+    case 'relu': return tf.relu(z);
+    case 'leaky-relu': return tf.leakyRelu(z, alpha);
+    case 'selu': return tf.selu(z);
+    case 'softplus': return tf.softplus(z);
+    case 'linear': return z;
+  }
+}
+
+/** Batch-major: bias and ReLU fused into the product where tfjs can. */
+function denseRowMajor(x: tf.Tensor2D, p: DenseParams, activation: LayerActivation, alpha: number): tf.Tensor2D {
   const a = x;
   const b = p.kernel as tf.Tensor2D;
   switch (activation) {
@@ -41,16 +86,18 @@ function denseForward(x: tf.Tensor2D, p: DenseParams, activation: LayerActivatio
       return tf.fused.matMul({ a, b, bias: p.bias, activation: 'relu' }) as tf.Tensor2D;
     case 'leaky-relu':
       return tf.fused.matMul({ a, b, bias: p.bias, activation: 'leakyrelu', leakyreluAlpha: alpha }) as tf.Tensor2D;
-    case 'selu':
-      return tf.selu(tf.fused.matMul({ a, b, bias: p.bias })) as tf.Tensor2D;
-    case 'softplus':
-      return tf.softplus(tf.fused.matMul({ a, b, bias: p.bias })) as tf.Tensor2D;
-    case 'linear':
-      return tf.fused.matMul({ a, b, bias: p.bias }) as tf.Tensor2D;
+    default:
+      return activate(tf.fused.matMul({ a, b, bias: p.bias }) as tf.Tensor2D, activation, alpha);
   }
 }
 
-/** d(loss)/d(pre-activation) from d(loss)/d(output) and the output itself. */
+/** Feature-major: the bias is a column, which tfjs cannot fuse. */
+function denseFeatureMajor(xT: tf.Tensor2D, p: DenseParams, activation: LayerActivation, alpha: number): tf.Tensor2D {
+  const z = tf.add(tf.matMul(tf.transpose(p.kernel), xT), tf.reshape(p.bias, [-1, 1])) as tf.Tensor2D;
+  return activate(z, activation, alpha);
+}
+
+/** d(loss)/d(pre-activation) from d(loss)/d(output) and the output itself (in the same layout). */
 function activationBackward(grad: tf.Tensor2D, out: tf.Tensor2D, activation: LayerActivation, alpha: number): tf.Tensor2D {
   switch (activation) {
     case 'relu':
@@ -69,16 +116,22 @@ function activationBackward(grad: tf.Tensor2D, out: tf.Tensor2D, activation: Lay
   }
 }
 
-/** Outputs of every layer: [input, hidden₁, …, output]. */
-export function forwardAll(params: DenseParams[], config: FastMlpConfig, x: tf.Tensor2D): tf.Tensor2D[] {
-  const outs = [x];
-  params.forEach((p, i) => outs.push(denseForward(outs[i], p, config.activations[i], config.leakyAlpha)));
+/** Activations of every layer: [input, hidden₁, …, output], each in the layout its layer chose. */
+function forwardLayers(params: DenseParams[], config: FastMlpConfig, x: tf.Tensor2D): LayerMatrix[] {
+  const featureMajor = featureMajorLayers(params, x.shape[0]);
+  const outs = [LayerMatrix.rowMajor(x)];
+  params.forEach((p, i) => {
+    const [activation, alpha] = [config.activations[i], config.leakyAlpha];
+    outs.push(featureMajor[i]
+      ? LayerMatrix.featureMajor(denseFeatureMajor(outs[i].features, p, activation, alpha))
+      : LayerMatrix.rowMajor(denseRowMajor(outs[i].rows, p, activation, alpha)));
+  });
   return outs;
 }
 
 /** The network's output for a batch (what `model.predict` returns). Call inside `tf.tidy`. */
 export function forward(params: DenseParams[], config: FastMlpConfig, x: tf.Tensor2D): tf.Tensor2D {
-  return forwardAll(params, config, x).at(-1)!;
+  return forwardLayers(params, config, x).at(-1)!.rows;
 }
 
 /**
@@ -106,20 +159,29 @@ export function lossAndGradient(outputs: tf.Tensor2D, targets: tf.Tensor2D, loss
  * Call inside `tf.tidy`.
  */
 export function lossAndGradients(params: DenseParams[], config: FastMlpConfig, x: tf.Tensor2D, targets: tf.Tensor2D, batch = x.shape[0]): StepResult {
-  const outs = forwardAll(params, config, x);
-  const outputs = outs.at(-1)!;
+  const outs = forwardLayers(params, config, x);
+  const outputs = outs.at(-1)!.rows;
   const { loss, grad: outputGrad } = lossAndGradient(outputs, targets, config.loss, batch);
   const grads: tf.Tensor[] = new Array(params.length * 2);
   // Bias gradients as ones[1×B]·δ on XNNPACK rather than a Sum over axis 0: 0.044 against
   // 0.117 ms for a 200×200 δ on wasm (a ~1% smaller step; bench/NOTES.md).
   const ones = tf.ones([1, x.shape[0]]) as tf.Tensor2D;
-  let grad = outputGrad;
+  // d(loss)/d(layer output), in the layout the layer above produced it.
+  let grad = LayerMatrix.rowMajor(outputGrad);
   for (let i = params.length - 1; i >= 0; i--) {
-    const pre = activationBackward(grad, outs[i + 1], config.activations[i], config.leakyAlpha);
-    grads[2 * i] = tf.matMul(tf.transpose(outs[i]), pre);
-    grads[2 * i + 1] = tf.reshape(tf.matMul(ones, pre), [pre.shape[1]]);
-    // The images need no gradient: stop at the first layer.
-    if (i > 0) grad = tf.matMul(pre, tf.transpose(params[i].kernel));
+    const [activation, alpha, out] = [config.activations[i], config.leakyAlpha, outs[i + 1]];
+    const pre = grad.isFeatureMajor
+      ? LayerMatrix.featureMajor(activationBackward(grad.features, out.features, activation, alpha))
+      : LayerMatrix.rowMajor(activationBackward(grad.rows, out.rows, activation, alpha));
+    grads[2 * i] = tf.matMul(outs[i].features, pre.rows);
+    grads[2 * i + 1] = tf.reshape(tf.matMul(ones, pre.rows), [pre.rows.shape[1]]);
+    // The images need no gradient: stop at the first layer. A feature-major layer packs δᵀ
+    // (units × rows) here rather than its transposed weights.
+    if (i > 0) {
+      grad = out.isFeatureMajor
+        ? LayerMatrix.featureMajor(tf.matMul(params[i].kernel, pre.features))
+        : LayerMatrix.rowMajor(tf.matMul(pre.rows, tf.transpose(params[i].kernel)));
+    }
   }
   return { loss, outputs, grads };
 }

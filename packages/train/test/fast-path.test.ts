@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  ACTIVATIONS, buildModel, denseParams, flatParams, forward, layerActivations, lossAndGradients, presetHyperparameters,
+  ACTIVATIONS, buildModel, denseParams, featureMajorLayers, flatParams, forward, layerActivations, lossAndGradients, presetHyperparameters,
   selectBackend, TrainOptimizer, type Hyperparameters, type LossName,
 } from '../src/index.js';
 
@@ -14,10 +14,10 @@ beforeAll(async () => {
 
 const BATCH = 32;
 
-function batch(seed: number, smoothing = 0): { x: tf.Tensor2D; targets: tf.Tensor2D } {
+function batch(seed: number, smoothing = 0, rows = BATCH): { x: tf.Tensor2D; targets: tf.Tensor2D } {
   return tf.tidy(() => {
-    const x = tf.randomNormal([BATCH, 784], 0, 1, 'float32', seed) as tf.Tensor2D;
-    const labels = tf.randomUniform([BATCH], 0, 10, 'int32', seed + 1) as tf.Tensor1D;
+    const x = tf.randomNormal([rows, 784], 0, 1, 'float32', seed) as tf.Tensor2D;
+    const labels = tf.randomUniform([rows], 0, 10, 'int32', seed + 1) as tf.Tensor1D;
     const targets = tf.add(tf.mul(tf.oneHot(labels, 10).toFloat(), 1 - smoothing), smoothing / 10) as tf.Tensor2D;
     return { x, targets };
   });
@@ -38,12 +38,37 @@ const cases: [Hyperparameters['activation'], Hyperparameters['finalActivation'],
   ['selu', 'relu', 'mse'],
 ];
 
+// The step computes a layer feature-major on wasm when its batch is small against the layer's
+// units (fast-mlp.ts): 32 rows take that path for both hidden layers, 256 rows none.
+const LAYOUTS = [
+  { rows: BATCH, featureMajor: [true, true, false] },
+  { rows: 256, featureMajor: [false, false, false] },
+];
+
 describe('fast training step', () => {
-  it.each(cases)('%s hidden, %s final, %s: output, loss and gradients match tf.variableGrads within 1e-5', (activation, finalActivation, loss) => {
+  it.each(LAYOUTS)('$rows rows on wasm: feature-major layers $featureMajor', ({ rows, featureMajor }) => {
+    const model = buildModel(presetHyperparameters('default'));
+    expect(featureMajorLayers(denseParams(model), rows)).toEqual(featureMajor);
+    model.dispose();
+  });
+
+  it('on the cpu backend, which packs nothing, every layer stays row-major', async () => {
+    await selectBackend('cpu');
+    try {
+      const model = buildModel(presetHyperparameters('default'));
+      expect(featureMajorLayers(denseParams(model), 1)).toEqual([false, false, false]);
+      model.dispose();
+    } finally {
+      await selectBackend('wasm');
+    }
+  });
+
+  const layoutCases = LAYOUTS.flatMap(({ rows }) => cases.map(([a, f, l]) => [a, f, l, rows] as const));
+  it.each(layoutCases)('%s hidden, %s final, %s, %i rows: output, loss and gradients match tf.variableGrads within 1e-5', (activation, finalActivation, loss, rows) => {
     const hp: Hyperparameters = { ...presetHyperparameters('default'), activation, finalActivation, loss, seed: 7 };
     const model = buildModel(hp);
     const config = { activations: layerActivations(hp), leakyAlpha: hp.leakyAlpha, loss };
-    const { x, targets } = batch(3, 0.1);
+    const { x, targets } = batch(3, 0.1, rows);
     tf.tidy(() => {
       const fast = lossAndGradients(denseParams(model), config, x, targets);
       expect(maxAbsDiff(fast.outputs, model.predict(x) as tf.Tensor)).toBeLessThan(1e-5);
