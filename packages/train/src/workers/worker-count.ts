@@ -13,12 +13,13 @@ export const WORKER_BACKENDS = ['wasm', 'cpu'];
 
 /**
  * Below this many rows per worker, `auto` adds no worker: another one costs a fixed amount per
- * step (the whole weights in and re-packed by XNNPACK, a whole gradient out, two barriers) while
- * its share of the matmuls shrinks with its rows. From `pnpm bench` on the 2-core machine
- * (2026-12-01 11:13 UTC), 2 workers against the main thread alone: 1.24× at batch 50 (25 rows
- * each), 1.51× at 200, 1.63× at 1000. 25 rows is too thin a margin to bet more cores on.
+ * step (the whole weights in and transposed or packed, a whole gradient out, two barriers) while
+ * its share of the matmuls shrinks with its rows. From `pnpm bench` on the 2-core machine, 2
+ * workers against the main thread alone at batch 50 (25 rows each): 1.24× on 2026-12-01 at
+ * 11:13 UTC, when every step re-packed the weights; 1.51×, 1.52× and 1.49× at 14:28, 14:37 and
+ * 14:45 UTC, since small batches run feature-major (fast-mlp.ts). Fewer rows were not measured.
  */
-export const MIN_ROWS_PER_WORKER = 100;
+export const MIN_ROWS_PER_WORKER = 25;
 
 /** `--workers` as typed: `auto` or a positive integer, anything else a usage error. */
 export function parseWorkerFlag(raw: string, flag: string): WorkerRequest {
