@@ -45,9 +45,10 @@ export function createReporter(options: ReporterOptions): TrainHooks & { finish(
     onBackend(selection) {
       formatBackendLines(selection).forEach((line) => info.write(`${line}\n`));
     },
-    onStart({ options: o, startEpoch, trainCount, testCount }) {
+    onStart({ options: o, startEpoch, trainCount, testCount, workerReason }) {
       const hp = o.hp;
       info.write(`preset ${o.preset}: ${trainCount} training / ${testCount} test samples, ${hp.epochs} epochs, batch ${hp.batchSize}, ${hp.optimizer} lr ${hp.lr} (${hp.schedule}), seed ${hp.seed}\n`);
+      info.write(`trains on: ${workerReason}\n`);
       if (startEpoch > 0) info.write(`resuming after epoch ${startEpoch} from ${o.checkpointDir}\n`);
     },
     onBatch(p) {

@@ -28,7 +28,7 @@ export type { BatchProgress };
 /** Callbacks for the CLI (log lines, progress bar, JSON) and the pipeline. */
 export interface TrainHooks {
   onBackend?(selection: BackendSelection): void;
-  onStart?(info: { options: ResolvedOptions; startEpoch: number; trainCount: number; testCount: number; workers: number }): void;
+  onStart?(info: { options: ResolvedOptions; startEpoch: number; trainCount: number; testCount: number; workers: number; workerReason: string }): void;
   onBatch?(progress: BatchProgress): void;
   onEpoch?(stats: EpochStats): void;
   /**
@@ -73,7 +73,7 @@ async function trainClaimed(opts: ResolvedOptions, hooks: TrainHooks): Promise<T
   const loop = prepareEpochs(run);
   try {
     loop.pool = run.workers > 0 ? await startWorkers(run, state, loop) : undefined;
-    hooks.onStart?.({ options: run.opts, startEpoch: state.startEpoch, trainCount: run.trainSet.count, testCount: run.testSet.count, workers: run.workers });
+    hooks.onStart?.({ options: run.opts, startEpoch: state.startEpoch, trainCount: run.trainSet.count, testCount: run.testSet.count, workers: run.workers, workerReason: run.workerReason });
     for (let epoch = state.startEpoch + 1; epoch <= run.opts.hp.epochs; epoch++) {
       const stats = await runEpoch(epoch, run, state, loop, hooks);
       state.history.push(stats);
@@ -107,6 +107,8 @@ interface ResolvedRun {
   backend: BackendSelection;
   /** Data-parallel worker threads (0: the main thread trains alone). */
   workers: number;
+  /** Why that many, for the log: `2 worker threads (auto: …)`, `main thread (auto: …)`. */
+  workerReason: string;
 }
 
 /**
@@ -133,14 +135,14 @@ async function resolveRun(opts: ResolvedOptions, hooks: TrainHooks): Promise<Res
   const backend = await selectBackend(opts.backend);
   hooks.onBackend?.(backend);
   const { hp } = opts;
-  const workers = resolveWorkerCount({
+  const workerChoice = resolveWorkerCount({
     request: opts.workers,
     backend: backend.tfjsName,
     batchSize: hp.batchSize,
     samples: Math.min(trainSet.count, (opts.maxBatches ?? Infinity) * hp.batchSize) * (hp.epochs - (checkpoint?.epoch ?? 0)),
     flag: flagName(TRAIN_FLAGS, 'workers'),
   });
-  return { opts, split, trainSet, testSet, identity, checkpoint, backend, workers };
+  return { opts, split, trainSet, testSet, identity, checkpoint, backend, workers: workerChoice.count, workerReason: workerChoice.reason };
 }
 
 /** `count` samples spread evenly over the set (the IDX files are sorted by digit). */

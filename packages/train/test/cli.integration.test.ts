@@ -90,6 +90,8 @@ describe('pnpm train: output', () => {
       expect.stringMatching(new RegExp(`^skipped webgpu: ${WEBGPU_REASON}$`)),
       'skipped tensorflow: package @tensorflow/tfjs-node not installed',
     ]);
+    // How many worker threads, and why: a 600-sample run is too short to repay their start-up.
+    expect(lines).toContain("trains on: main thread (auto: 600 samples to train, under the 200,000 that repay the workers' start-up)");
     expect(lines.filter((l) => l.startsWith('Train Epoch:'))).toEqual([
       expect.stringMatching(/^Train Epoch: 1 \[0\/600 \(0%\)\] {2}Loss: \d+\.\d{6}$/),
       expect.stringMatching(/^Train Epoch: 1 \[200\/600 \(33%\)\] {2}Loss: \d+\.\d{6}$/),

@@ -6,29 +6,36 @@ const query = { batchSize: 8 * MIN_ROWS_PER_WORKER, samples: 2 * AUTO_MIN_SAMPLE
 
 describe('how many worker threads train', () => {
   it(`auto: up to the cores on wasm and cpu, with at least ${MIN_ROWS_PER_WORKER} rows each`, () => {
-    expect(resolveWorkerCount({ ...query, request: 'auto', backend: 'wasm', batchSize: 8 * MIN_ROWS_PER_WORKER })).toBe(8);
-    expect(resolveWorkerCount({ ...query, request: 'auto', backend: 'wasm', batchSize: 3 * MIN_ROWS_PER_WORKER + 1 })).toBe(3);
-    expect(resolveWorkerCount({ ...query, request: 'auto', backend: 'cpu', batchSize: 8 * MIN_ROWS_PER_WORKER, cores: 2 })).toBe(2);
-    expect(resolveWorkerCount({ ...query, request: 'auto', backend: 'wasm', batchSize: 2 * MIN_ROWS_PER_WORKER - 1 })).toBe(0);
-    expect(resolveWorkerCount({ ...query, request: 'auto', backend: 'wasm', batchSize: 8 * MIN_ROWS_PER_WORKER, cores: 1 })).toBe(0);
+    expect(resolveWorkerCount({ ...query, request: 'auto', backend: 'wasm', batchSize: 8 * MIN_ROWS_PER_WORKER })).toEqual({
+      count: 8, reason: `8 worker threads (auto: 8 cores, at least ${MIN_ROWS_PER_WORKER} rows of each batch apiece)`,
+    });
+    expect(resolveWorkerCount({ ...query, request: 'auto', backend: 'wasm', batchSize: 3 * MIN_ROWS_PER_WORKER + 1 }).count).toBe(3);
+    expect(resolveWorkerCount({ ...query, request: 'auto', backend: 'cpu', batchSize: 8 * MIN_ROWS_PER_WORKER, cores: 2 }).count).toBe(2);
+    expect(resolveWorkerCount({ ...query, request: 'auto', backend: 'wasm', batchSize: 2 * MIN_ROWS_PER_WORKER - 1 })).toEqual({
+      count: 0, reason: `main thread (auto: batch ${2 * MIN_ROWS_PER_WORKER - 1} gives 2 workers fewer than ${MIN_ROWS_PER_WORKER} rows each)`,
+    });
+    expect(resolveWorkerCount({ ...query, request: 'auto', backend: 'wasm', batchSize: 8 * MIN_ROWS_PER_WORKER, cores: 1 })).toEqual({ count: 0, reason: 'main thread (auto: 1 core)' });
   });
 
   it('auto: a run too short to win back the workers\' start-up stays in the main thread', () => {
-    expect(resolveWorkerCount({ ...query, request: 'auto', backend: 'wasm', samples: AUTO_MIN_SAMPLES - 1 })).toBe(0);
+    expect(resolveWorkerCount({ ...query, request: 'auto', backend: 'wasm', samples: 80_040 })).toEqual({
+      count: 0, reason: 'main thread (auto: 80,040 samples to train, under the 200,000 that repay the workers\' start-up)',
+    });
+    expect(resolveWorkerCount({ ...query, request: 'auto', backend: 'wasm', samples: AUTO_MIN_SAMPLES - 1 }).count).toBe(0);
   });
 
   it('GPU backends and libtensorflow keep one process: auto picks no workers, N > 1 is refused', () => {
     for (const backend of ['webgpu', 'tensorflow']) {
-      expect(resolveWorkerCount({ ...query, request: 'auto', backend })).toBe(0);
-      expect(resolveWorkerCount({ ...query, request: 1, backend })).toBe(0);
+      expect(resolveWorkerCount({ ...query, request: 'auto', backend })).toEqual({ count: 0, reason: `main thread (auto: the ${backend} backend trains in one process)` });
+      expect(resolveWorkerCount({ ...query, request: 1, backend }).count).toBe(0);
       expect(() => resolveWorkerCount({ ...query, request: 2, backend })).toThrow(
         `--workers 2: the ${backend} backend trains in one process; worker threads run wasm or cpu (use --backend wasm, or --workers 1)`);
     }
   });
 
   it('an explicit count is taken as given on wasm and cpu', () => {
-    expect(resolveWorkerCount({ ...query, request: 3, backend: 'wasm', cores: 2 })).toBe(3);
-    expect(resolveWorkerCount({ ...query, request: 1, backend: 'cpu' })).toBe(1);
+    expect(resolveWorkerCount({ ...query, request: 3, backend: 'wasm', cores: 2 })).toEqual({ count: 3, reason: '3 worker threads (--workers 3)' });
+    expect(resolveWorkerCount({ ...query, request: 1, backend: 'cpu' })).toEqual({ count: 1, reason: '1 worker thread (--workers 1)' });
   });
 
   it('the flag takes auto or N ≥ 1; the API also takes 0 (main thread alone)', () => {

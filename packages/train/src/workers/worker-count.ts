@@ -58,21 +58,34 @@ export interface WorkerCountQuery {
   cores?: number;
 }
 
+/** How many worker threads train (0: the main thread alone), and why, in words for the log. */
+export interface WorkerChoice {
+  count: number;
+  reason: string;
+}
+
 /**
  * How many worker threads train, 0 meaning the main thread alone (the single-process loop; one
  * worker gives the same weights bit for bit, after its start-up). GPU backends and
  * libtensorflow keep one process: they have their own parallelism, and a second tfjs context
  * on the same device would only compete with the first.
  */
-export function resolveWorkerCount({ request, backend, batchSize, samples, flag, cores = availableParallelism() }: WorkerCountQuery): number {
+export function resolveWorkerCount({ request, backend, batchSize, samples, flag, cores = availableParallelism() }: WorkerCountQuery): WorkerChoice {
   const fits = WORKER_BACKENDS.includes(backend);
+  const threads = (n: number) => `${n} worker thread${n > 1 ? 's' : ''}`;
   if (request === 'auto') {
-    if (!fits || samples < AUTO_MIN_SAMPLES) return 0;
+    if (!fits) return { count: 0, reason: `main thread (auto: the ${backend} backend trains in one process)` };
+    if (samples < AUTO_MIN_SAMPLES) {
+      return { count: 0, reason: `main thread (auto: ${samples.toLocaleString('en-US')} samples to train, under the ${AUTO_MIN_SAMPLES.toLocaleString('en-US')} that repay the workers' start-up)` };
+    }
     const count = Math.min(cores, Math.max(1, Math.floor(batchSize / MIN_ROWS_PER_WORKER)));
-    return count > 1 ? count : 0;
+    if (count > 1) return { count, reason: `${threads(count)} (auto: ${cores} cores, at least ${MIN_ROWS_PER_WORKER} rows of each batch apiece)` };
+    const limit = cores < 2 ? '1 core' : `batch ${batchSize} gives 2 workers fewer than ${MIN_ROWS_PER_WORKER} rows each`;
+    return { count: 0, reason: `main thread (auto: ${limit})` };
   }
   if (!fits && request > 1) {
     throw new TrainOptionsError(`${flag} ${request}: the ${backend} backend trains in one process; worker threads run ${WORKER_BACKENDS.join(' or ')} (use --backend wasm, or --workers 1)`);
   }
-  return fits ? request : 0;
+  if (!fits || request === 0) return { count: 0, reason: fits ? 'main thread' : `main thread (the ${backend} backend trains in one process)` };
+  return { count: request, reason: `${threads(request)} (${flag} ${request})` };
 }
