@@ -14,6 +14,7 @@ import { arriveAndWait } from './barrier.js';
 import { SliceOptimizer } from './slice-optimizer.js';
 import { CONTROL, parameterSlice, PoolMemory, shardRows, TIMING, TIMING_FIELDS } from './shared-memory.js';
 import { copyTensorToHost, tensorFromHost } from './tensor-transfer.js';
+import { osThreadId } from './thread-priority.js';
 import { FAULT_ENV, type WorkerInit, type WorkerReady } from './worker-protocol.js';
 
 const init = workerData as WorkerInit;
@@ -54,7 +55,8 @@ function threadCpuMs(): number {
   }
 }
 
-parentPort!.postMessage({ type: 'ready', backend: selection.name } satisfies WorkerReady);
+const tid = osThreadId();
+parentPort!.postMessage({ type: 'ready', backend: selection.name, ...(tid === undefined ? {} : { osThreadId: tid }) } satisfies WorkerReady);
 
 let epochsSeen = 0;
 for (;;) {

@@ -6,6 +6,7 @@ import { optimizerSlots, type OptimizerState } from '../optimizers.js';
 import { WorkerFailedError } from './errors.js';
 import { CONTROL, PoolMemory, TIMING, TIMING_FIELDS, type PoolLayout } from './shared-memory.js';
 import { spawnWorker } from './spawn-worker.js';
+import { yieldOtherThreads } from './thread-priority.js';
 import type { WorkerInit, WorkerReady } from './worker-protocol.js';
 
 /** Node has Atomics.waitAsync (V8 ≥ 8.7); TypeScript types it only from lib es2024 on. */
@@ -98,9 +99,10 @@ export class WorkerPool {
       thread.on('exit', (code) => {
         if (!this.closing) this.fail(new WorkerFailedError(`${name(k)} exited unexpectedly (exit code ${code})`));
       });
-      return new Promise<void>((resolve) => thread.once('message', (m: WorkerReady) => m.type === 'ready' && resolve()));
+      return new Promise<number | undefined>((resolve) => thread.once('message', (m: WorkerReady) => m.type === 'ready' && resolve(m.osThreadId)));
     });
-    await Promise.race([Promise.all(ready), this.failed]);
+    const tids = await Promise.race([Promise.all(ready), this.failed]);
+    yieldOtherThreads(tids.filter((tid): tid is number => tid !== undefined));
   }
 
   /** Copies the model's weights and the optimizer's state into shared memory. */

@@ -18,6 +18,8 @@ export interface WorkerInit {
 export interface WorkerReady {
   type: 'ready';
   backend: string;
+  /** The thread's id in the operating system, where /proc tells it (Linux). */
+  osThreadId?: number;
 }
 
 /**
