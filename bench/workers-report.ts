@@ -11,12 +11,16 @@ function cpuShare(t: WorkerScaling['rows'][number]['perStep']): string {
   return `${Math.round((100 * t.cpu) / (t.compute + t.exchange + t.update + t.wait))}%`;
 }
 
-/** What the cores give independent copies: the upper bound of the "× 1 worker" column. */
+/**
+ * What the cores give independent copies with nothing to share: the reference for the "× 1
+ * worker" column. Not a bound: the workers' process lowers V8's background threads, which
+ * independent processes do not (packages/train/src/workers/thread-priority.ts).
+ */
 export function ceilingLine(rounds: NonNullable<WorkerScaling['ceiling']>): string {
   const ratio = median(rounds.map((c) => c.ratio));
   const { copies } = rounds[0]!;
-  return `ceiling: ${copies} independent processes at once train ${formatRate(median(rounds.map((c) => c.together)))} samples/s in all, ${ratio.toFixed(2)}× one alone`
-    + ` (range ${Math.min(...rounds.map((c) => c.ratio)).toFixed(2)}–${Math.max(...rounds.map((c) => c.ratio)).toFixed(2)}): no ${copies}-way data parallelism can pass that here`;
+  return `${copies} independent processes at once train ${formatRate(median(rounds.map((c) => c.together)))} samples/s in all, ${ratio.toFixed(2)}× one alone`
+    + ` (range ${Math.min(...rounds.map((c) => c.ratio)).toFixed(2)}–${Math.max(...rounds.map((c) => c.ratio)).toFixed(2)}): what the cores give copies that share nothing`;
 }
 
 /** The terminal tables: per batch size, samples/s by worker count, the ratios, and where a step's time goes. */
@@ -43,7 +47,7 @@ export function workerScalingMarkdown(scaling: WorkerScaling[]): string {
   const counts = [...new Set(scaling.flatMap((s) => s.rows.filter((r) => !r.system.startsWith('PyTorch')).map((r) => r.workers)))].sort((a, b) => a - b);
   const label = (n: number) => (n === 0 ? 'main thread' : `${n} worker${n > 1 ? 's' : ''}`);
   const copies = scaling.find((s) => s.ceiling?.length)?.ceiling![0]!.copies;
-  const headers = ['batch', ...counts.map(label), ...(copies ? [`ceiling: ${copies} independent processes`] : []), 'PyTorch at its fastest', 'best tfjs ÷ PyTorch'];
+  const headers = ['batch', ...counts.map(label), ...(copies ? [`${copies} independent processes at once`] : []), 'PyTorch at its fastest', 'best tfjs ÷ PyTorch'];
   const body = scaling.map((s) => {
     const tfjs = s.rows.filter((r) => !r.system.startsWith('PyTorch'));
     const cell = (n: number) => {

@@ -33,13 +33,13 @@ describe('worker scaling report', () => {
     ]);
   });
 
-  it('states the ceiling the cores allow: the median of independent copies at once over one alone', () => {
+  it('states what the cores give independent copies: the median of copies at once over one alone', () => {
     const withCeiling: WorkerScaling[] = [{ ...scaling[0]!, ceiling: [
       { copies: 2, alone: 20_000, together: 30_000, ratio: 1.5 },
       { copies: 2, alone: 20_000, together: 26_000, ratio: 1.3 },
       { copies: 2, alone: 20_000, together: 34_000, ratio: 1.7 },
     ] }];
-    expect(formatWorkerScaling(withCeiling, 3)).toContain('ceiling: 2 independent processes at once train 30,000 samples/s in all, 1.50× one alone (range 1.30–1.70): no 2-way data parallelism can pass that here');
+    expect(formatWorkerScaling(withCeiling, 3)).toContain('2 independent processes at once train 30,000 samples/s in all, 1.50× one alone (range 1.30–1.70): what the cores give copies that share nothing');
     expect(workerScalingMarkdown(withCeiling).split('\n')[2]).toBe('| 200 | 20,000 | 19,000 | 34,200 (1.80×) | 1.50× one alone | 100,000 (1 thread) | 0.34× |');
   });
 });
