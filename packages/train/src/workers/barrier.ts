@@ -5,8 +5,8 @@ import { CONTROL } from './shared-memory.js';
  * after the notify on this VM (median of 3,000 round trips), and two barriers a step put that
  * on the critical path twice; most arrivals are that close. Over 8 alternating rounds at batch
  * 200, 2 workers ÷ 1 was a median of 1.61× polling up to 0.15 ms against 1.58× without. Longer
- * polls (0.4 and 5 ms) measured the same as 0.15–0.2: the longer waits are a worker the VM
- * stalled, which no waiting strategy shortens (bench/NOTES.md).
+ * polls (0.4 and 5 ms) measured the same as 0.15–0.2: the longer waits are a worker whose core
+ * another thread had, which no waiting strategy shortens (thread-priority.ts; bench/NOTES.md).
  */
 const SPIN_MS = 0.2;
 

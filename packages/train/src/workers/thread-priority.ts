@@ -14,9 +14,9 @@ export function osThreadId(): number | undefined {
 }
 
 /**
- * Gives the training threads the cores: every other thread of this process (V8's platform
- * threads, libuv's pool) drops to nice 19, and the process's main thread, the calling thread and
- * `keep` (the workers) stay as they are. With as many workers as cores, V8's platform threads
+ * Gives the training threads the cores: every other thread this process has when it is called
+ * (V8's platform threads, libuv's pool if started) drops to nice 19, and the process's main
+ * thread, the calling thread and `keep` (the workers) stay as they are. With as many workers as cores, V8's platform threads
  * (garbage-collection helpers, concurrent marking, compilation: ~140 ms/s while 2 workers
  * train) took a worker's core in about one step in ten, for 2–4 ms, and the other worker waited
  * at the barrier; per-step schedstat put those stalls in the run queue. At nice 19 that work runs
